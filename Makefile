@@ -1,0 +1,67 @@
+# outcomes-coach: one entry point for the README and CI. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   := .venv
+PY     := $(VENV)/bin/python
+RASA   := $(VENV)/bin/rasa
+export PYTHONPATH := $(CURDIR)
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+# Everything the trained model depends on: a change to any of these retrains, nothing else does.
+TRAIN_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
+                coach/question_form.py coach/moves.py
+
+.PHONY: help install train run shell test validate check-scenarios bench bench-nlu bench-latency clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
+
+$(VENV)/.installed: requirements.txt constraints.txt
+	@PYTHON=$$(scripts/find-python.sh) || exit 1; \
+	 if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))'; then \
+	   echo "Creating $(VENV) with $$PYTHON"; rm -rf $(VENV); "$$PYTHON" -m venv $(VENV) || exit 1; fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt -c constraints.txt
+	@touch $@
+
+install: $(VENV)/.installed ## create the Python 3.10 environment and install everything
+
+models/.trained: $(TRAIN_INPUTS) | $(VENV)/.installed
+	$(RASA) train --config config.yml --domain domain.yml --data data --out models
+	@touch $@
+
+train: install ## train the model if the training data changed (reuses it otherwise)
+	@ls models/*.tar.gz >/dev/null 2>&1 || rm -f models/.trained
+	@$(MAKE) --no-print-directory models/.trained
+
+check-scenarios: install ## check every scenario file in scenarios/
+	$(PY) -m coach.scenario scenarios
+
+run: train check-scenarios ## install, train if needed, start the Rasa and action servers, ready to chat
+	$(PY) scripts/launch.py
+
+shell: train check-scenarios ## chat in the terminal (starts its own action server)
+	@set -a; [ -f .env ] && . ./.env; set +a; \
+	 port=$${ACTION_PORT:-5055}; db=$${SQLITE_TRACKER_DB:-var/conversations.db}; mkdir -p $$(dirname $$db); \
+	 $(RASA) run actions --actions actions --port $$port --quiet & apid=$$!; trap "kill $$apid" EXIT; \
+	 until curl -sf http://127.0.0.1:$$port/health >/dev/null; do sleep 0.5; done; \
+	 ACTION_ENDPOINT_URL=http://127.0.0.1:$$port/webhook SQLITE_TRACKER_DB=$$db $(RASA) shell --endpoints endpoints.yml
+
+validate: install ## check the Rasa training data and domain (fails on warnings)
+	$(RASA) data validate --fail-on-warnings
+
+test: train ## run every test (unit, actions, Rasa data and stories, end-to-end)
+	$(PY) -m pytest
+
+bench-nlu: train ## intent macro-F1 and question-form accuracy (held-out set and AnnoMI)
+	$(PY) bench/nlu.py
+
+bench-latency: train ## p50/p95 of a REST turn and of /model/parse alone
+	$(PY) bench/latency.py
+
+bench: bench-nlu bench-latency ## run every benchmark
+
+clean: ## remove trained models, databases and results
+	rm -rf models/*.tar.gz models/.trained var results .pytest_cache

@@ -1,0 +1,41 @@
+"""The person answers the learner in character, and closes the conversation on goodbye."""
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import constants as c
+from actions.context import library, settings
+from coach import conversation
+
+
+class ActionPersonaReply(Action):
+    """Every role-play move: the persona engine decides the reply from the tracker's state."""
+
+    def name(self) -> Text:
+        return c.ACTION_PERSONA_REPLY
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        try:
+            scenario, state = conversation.current(
+                library(), tracker.get_slot(c.SLOT_SCENARIO), tracker.get_slot(c.SLOT_PERSONA_STATE), settings()
+            )
+        except conversation.ScenarioUnavailable as exc:
+            dispatcher.utter_message(response=c.UTTER_SCENARIO_UNAVAILABLE, problem=str(exc))
+            return []
+        turn, record = conversation.take_turn(scenario, state, tracker.latest_message, tracker.sender_id, settings())
+        dispatcher.utter_message(response=c.UTTER_PERSONA, name=scenario.short_name, line=turn.reply)
+        return [
+            SlotSet(c.SLOT_SCENARIO, scenario.id),
+            SlotSet(c.SLOT_PERSONA_STATE, turn.state),
+            SlotSet(c.SLOT_PERSONA_TURN, record),
+        ]
+
+
+class ActionPersonaGoodbye(ActionPersonaReply):
+    """Goodbye: the person closes in character (the report follows in its own action)."""
+
+    def name(self) -> Text:
+        return c.ACTION_PERSONA_GOODBYE

@@ -1,0 +1,37 @@
+"""Session start: pick the scenario, show the brief and the person's opening line."""
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActionExecuted, SessionStarted, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import constants as c
+from actions.context import library, settings
+from coach import conversation
+
+
+class ActionSessionStart(Action):
+    def name(self) -> Text:
+        return c.ACTION_SESSION_START
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        metadata = tracker.get_slot(c.SLOT_SESSION_METADATA) or {}
+        requested = metadata.get("scenario") if isinstance(metadata, dict) else None
+        events: List[Dict[Text, Any]] = [SessionStarted()]
+        try:
+            start = conversation.start(library(), requested or tracker.get_slot(c.SLOT_SCENARIO), tracker.sender_id, settings())
+        except conversation.ScenarioUnavailable as exc:
+            dispatcher.utter_message(response=c.UTTER_SCENARIO_UNAVAILABLE, problem=str(exc))
+            return events + [ActionExecuted(c.ACTION_LISTEN)]
+        sc = start.scenario
+        if start.requested_unknown:
+            dispatcher.utter_message(response=c.UTTER_SCENARIO_UNKNOWN, requested=start.requested_unknown, title=sc.title)
+        dispatcher.utter_message(response=c.UTTER_BRIEF, title=sc.title, brief=sc.brief, name=sc.short_name)
+        dispatcher.utter_message(response=c.UTTER_PERSONA, name=sc.short_name, line=start.opening_line)
+        return events + [
+            SlotSet(c.SLOT_SCENARIO, sc.id),
+            SlotSet(c.SLOT_PERSONA_STATE, start.state),
+            SlotSet(c.SLOT_PERSONA_TURN, None),
+            ActionExecuted(c.ACTION_LISTEN),
+        ]

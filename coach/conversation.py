@@ -1,0 +1,108 @@
+"""One role-play conversation: starting it and taking a learner's turn.
+
+The Rasa actions call these functions with plain data from the tracker (slots and the latest
+parse result) and send what comes back, so the same code runs in tests, benchmarks and tools.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from coach import persona
+from coach.moves import ALL_MOVES, NLU_FALLBACK
+from coach.scenario import Scenario, ScenarioError, ScenarioLibrary
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Run-time settings, read from the environment (which `make run` fills from .env)."""
+
+    scenarios_dir: Path
+    default_scenario: str
+    seed: str | None
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        folder = Path(os.environ.get("COACH_SCENARIOS_DIR") or PROJECT_ROOT / "scenarios")
+        if not folder.is_absolute():
+            folder = PROJECT_ROOT / folder
+        return cls(
+            scenarios_dir=folder,
+            default_scenario=os.environ.get("COACH_DEFAULT_SCENARIO") or "eric-battersby",
+            seed=os.environ.get("COACH_SEED") or None,
+        )
+
+
+class ScenarioUnavailable(RuntimeError):
+    """No usable scenario: the role-play cannot start."""
+
+
+@dataclass(frozen=True)
+class Start:
+    scenario: Scenario
+    state: dict
+    opening_line: str
+    requested_unknown: str | None = None  # a scenario id asked for that does not exist
+
+
+def choose_scenario(library: ScenarioLibrary, requested: str | None, default: str) -> tuple[Scenario, str | None]:
+    """The scenario asked for, else the default, else any good one; say when a request failed."""
+    scenarios = library.all()
+    if requested and requested in scenarios:
+        return scenarios[requested], None
+    unknown = requested if requested else None
+    if default in scenarios:
+        return scenarios[default], unknown
+    if scenarios:
+        return scenarios[sorted(scenarios)[0]], unknown
+    errors = library.errors()
+    detail = "; ".join(str(e).splitlines()[0] for e in errors.values()) or f"no scenario files in {library.directory}"
+    raise ScenarioUnavailable(detail)
+
+
+def start(library: ScenarioLibrary, requested: str | None, sender: str, settings: Settings) -> Start:
+    scenario, unknown = choose_scenario(library, requested, settings.default_scenario)
+    state = persona.new_state(scenario)
+    line = persona.opening(scenario, state, persona.make_rng(settings.seed, sender, 0))
+    return Start(scenario=scenario, state=state, opening_line=line, requested_unknown=unknown)
+
+
+def current(library: ScenarioLibrary, scenario_id: str | None, state: dict | None, settings: Settings) -> tuple[Scenario, dict]:
+    """The conversation's scenario and persona state, starting fresh if the tracker has none."""
+    scenario, _ = choose_scenario(library, scenario_id or (state or {}).get("scenario"), settings.default_scenario)
+    if not state or state.get("scenario") != scenario.id:
+        state = persona.new_state(scenario)
+    return scenario, state
+
+
+def move_and_form(parse: dict) -> tuple[str, str, float]:
+    """The learner's move, question form and move confidence from a Rasa parse result."""
+    intent = (parse or {}).get("intent") or {}
+    move = intent.get("name") or NLU_FALLBACK
+    if move not in ALL_MOVES and move != NLU_FALLBACK:
+        move = NLU_FALLBACK
+    form = ((parse or {}).get("question_form") or {}).get("name") or "none"
+    return move, form, float(intent.get("confidence") or 0.0)
+
+
+def take_turn(scenario: Scenario, state: dict, parse: dict, sender: str, settings: Settings) -> tuple[persona.PersonaTurn, dict]:
+    """The person's reply to the latest learner message, and a record of the turn."""
+    move, form, confidence = move_and_form(parse)
+    rng = persona.make_rng(settings.seed, sender, state.get("turn", 0) + 1)
+    turn = persona.respond(scenario, state, move, form, (parse or {}).get("text") or "", rng)
+    record = {
+        "turn": turn.state["turn"],
+        "move": move,
+        "form": form,
+        "confidence": round(confidence, 3),
+        "disclosed": turn.disclosed,
+        "kind": turn.kind,
+        "rapport": turn.rapport,
+        "mood": turn.mood,
+        "jargon": turn.jargon,
+    }
+    return turn, record

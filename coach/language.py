@@ -1,0 +1,68 @@
+"""Words and topics in learner messages: service jargon and topic matching."""
+
+from __future__ import annotations
+
+import re
+
+# Service-led jargon (design/feedback-rubric.md, plain_language; TLAP's plain-language guidance).
+JARGON_PATTERNS = {
+    "assessment": r"\bassess(ment|ments|ed|ing)?\b",
+    "referral": r"\brefer(ral|rals|red|ring)?\b",
+    "service": r"\bservices?\b",
+    "eligibility": r"\beligib(le|ility)\b",
+    "criteria": r"\bcriteri(a|on)\b",
+    "care package": r"\b(package of care|care package|packages? of support|support package)\b",
+    "placement": r"\bplacements?\b",
+    "provision": r"\bprovisions?\b",
+    "intervention": r"\binterventions?\b",
+    "panel": r"\bpanels?\b",
+    "service user": r"\bservice users?\b",
+    "client": r"\bclients?\b",
+    "case": r"\bcase\b",
+    "review": r"\breview(s|ed|ing)?\b",
+    "pathway": r"\bpathways?\b",
+}
+_COMPILED = {name: re.compile(pattern, re.IGNORECASE) for name, pattern in JARGON_PATTERNS.items()}
+_WORD = re.compile(r"[a-z0-9']+")
+
+
+def jargon_in(text: str, exempt: frozenset[str] | set[str] = frozenset()) -> list[str]:
+    """Jargon terms found in text, once each, skipping terms in `exempt`.
+
+    "service user" also contains "service": it counts once, as the longer term.
+    """
+    found = [name for name, rx in _COMPILED.items() if name not in exempt and rx.search(text or "")]
+    if "service user" in found and "service" in found:
+        found.remove("service")
+    return found
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall((text or "").lower().replace("’", "'"))
+
+
+def topic_hits(text: str, topics: tuple[str, ...] | list[str]) -> int:
+    """How many of a fact's topic words appear in text (stems match longer words)."""
+    ws = words(text)
+    lowered = " ".join(ws)
+    hits = 0
+    for topic in topics:
+        if " " in topic:
+            hits += topic in lowered
+        elif any(w == topic or (len(topic) >= 4 and w.startswith(topic)) or w == topic + "s" for w in ws):
+            hits += 1
+    return hits
+
+
+def overlap(a: str, b: str) -> float:
+    """Share of b's content words (4+ letters) that also appear in a."""
+    content = {w for w in words(b) if len(w) >= 4 and w not in _STOP}
+    if not content:
+        return 0.0
+    mine = {w for w in words(a) if len(w) >= 4}
+    stems = {w[:5] for w in mine}
+    return sum(1 for w in content if w in mine or w[:5] in stems) / len(content)
+
+
+_STOP = {"want", "would", "like", "that", "this", "with", "have", "just", "again", "back", "more", "really",
+         "some", "them", "then", "there", "they", "what", "when", "your", "from", "about", "been", "still", "into"}

@@ -1,0 +1,188 @@
+"""Question form of a learner's message: open, closed, leading, multiple or none.
+
+A transparent rule-based classifier built from the grammar of English questions (how a question
+starts, tag questions, stacked questions), so trainers can see why a turn was labelled the way it
+was. It is independent of the move classifier: "Do you have family nearby?" is closed whatever the
+move. The Rasa pipeline component in ``components/`` wraps :func:`classify`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+OPEN_STARTS = (
+    "what", "whats", "what's", "wat", "wot", "how", "hows", "how's", "why", "who", "whos", "who's",
+    "where", "wheres", "where's", "when", "which", "whose", "in what", "tell me", "tell us",
+    "describe", "talk me through", "walk me through", "say a bit more", "say more", "talk to me",
+    "explain", "i wonder what", "i wonder how", "im wondering", "i'm wondering", "i wonder",
+    "im curious", "i'm curious", "help me understand", "paint me a picture", "imagine",
+    "picture", "suppose", "if you could", "if you had", "give me an example", "go on",
+)
+# Polite openers that turn an open invitation into a yes/no form on the surface only:
+# "can you tell me about ..." invites a full answer, so it stays open.
+SOFT_OPEN = re.compile(
+    r"^((can|could|would|will) (you|u)|(would|do) you (want|like|mind|be willing|be able) (to )?|"
+    r"are you (able|willing) to|i'?d (like|love) to (hear|know|understand)|i want to (hear|know|understand)|"
+    r"let'?s talk about|(could|can|may) (i|we) (ask|hear))"
+    r"\s*(tell|talk|describe|say|share|walk|explain|give me an example|paint|help me understand|hear|know|"
+    r"understand|more|about|a bit|what|how|why)\b"
+)
+# "how many / how much / how old ..." ask for one fact.
+FACT_HOW = re.compile(r"^how (many|much|old|long|often|far|big|soon|come)\b")
+EXCLAMATION = re.compile(r"^(what an? |how (lovely|nice|good|wonderful|brilliant|sad|awful|great|kind))")
+CLOSED_STARTS = (
+    "do", "does", "did", "dont", "don't", "doesnt", "doesn't", "didnt", "didn't", "is", "isnt",
+    "isn't", "are", "arent", "aren't", "was", "wasnt", "wasn't", "were", "werent", "weren't",
+    "have", "havent", "haven't", "has", "hasnt", "hasn't", "had", "can", "cant", "can't",
+    "could", "couldnt", "couldn't", "would", "wouldnt", "wouldn't", "will", "wont", "won't",
+    "shall", "should", "shouldnt", "shouldn't", "may", "might", "must", "am", "any", "anything",
+    "anyone", "ever", "r", "u", "d'you", "dyou", "ya", "you", "your", "youre", "you're", "so",
+    "and", "or", "right", "ok", "okay", "yes", "no", "fancy", "happy", "ready", "alright",
+)
+TAG = re.compile(
+    r"(,|\s)\s*(isn'?t|aren'?t|wasn'?t|weren'?t|don'?t|doesn'?t|didn'?t|won'?t|wouldn'?t|can'?t|"
+    r"couldn'?t|shouldn'?t|haven'?t|hasn'?t|hadn'?t|mustn'?t|innit|eh|right|yeah|surely|no)"
+    r"(\s+(it|you|u|they|he|she|we|i|that|there|ya))?\s*\?*\s*$"
+)
+LEADING_MARKERS = re.compile(
+    r"\b(don'?t you think|wouldn'?t you (say|agree|rather|prefer|like)|wouldn'?t it be|"
+    r"isn'?t it (time|better|best)|surely|i bet you|i expect you|i'?m sure you|you must (be|feel|"
+    r"get|miss|want)|you'?d agree|you'?d be better|it'?d be (better|best|safer|wise)|"
+    r"don'?t you (want|feel|agree|miss)|won'?t you|shouldn'?t you|you'?ll want to|"
+    r"you probably|you'?d (like|love|want|feel) .*\?\s*$)"
+)
+FILLERS = {
+    "so", "ok", "okay", "right", "and", "well", "um", "umm", "erm", "er", "mm", "hmm", "alright",
+    "yeah", "yes", "now", "then", "oh", "ah", "great", "lovely", "thanks", "fine", "sure", "but",
+    "also", "just", "anyway", "cool", "gotcha", "good", "ahh", "ooh", "mhm", "wow", "aww",
+}
+SENTENCE = re.compile(r"[^.?!\n]+[.?!]*")
+CLAUSE_SPLIT = re.compile(r"\s*(?:,|;|:|\s-+\s|\s–\s|\.\.\.)\s*")
+WORD = re.compile(r"[a-z']+")
+
+
+@dataclass(frozen=True)
+class QuestionForm:
+    """A question form with the classifier's confidence and a short reason."""
+
+    name: str
+    confidence: float
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"name": self.name, "confidence": round(self.confidence, 3)}
+
+
+def _normalise(text: str) -> str:
+    text = text.lower().replace("’", "'").replace("‘", "'")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _strip_fillers(clause: str) -> str:
+    words = clause.split()
+    while len(words) > 1 and WORD.fullmatch(words[0].strip(",")) and words[0].strip(",") in FILLERS:
+        words = words[1:]
+    return " ".join(words).strip(" ,")
+
+
+def _starts(clause: str, starts: tuple[str, ...]) -> bool:
+    return any(clause == s or clause.startswith(s + " ") or clause.startswith(s + "?") for s in starts)
+
+
+def _clause_kind(clause: str) -> str | None:
+    """Return 'open', 'closed' or None (not a question start) for one clause."""
+    clause = _strip_fillers(clause)
+    if not clause or EXCLAMATION.match(clause):
+        return None
+    if FACT_HOW.match(clause):
+        return "closed"
+    if SOFT_OPEN.match(clause):
+        return "open"
+    if _starts(clause, OPEN_STARTS):
+        return "open"
+    first = clause.split()[0]
+    if first in CLOSED_STARTS and first not in ("you", "your", "youre", "you're", "so", "and", "or",
+                                                "right", "ok", "okay", "yes", "no", "alright"):
+        return "closed"
+    return None
+
+
+def _questions(text: str) -> list[tuple[str, str, bool]]:
+    """Split a message into question units: (clause, kind, has_question_mark)."""
+    units: list[tuple[str, str, bool]] = []
+    for sentence in SENTENCE.findall(text):
+        marked = sentence.rstrip().endswith("?")
+        body = sentence.strip().rstrip("?.! ")
+        if not body:
+            continue
+        clauses = [c for c in CLAUSE_SPLIT.split(body) if c.strip()]
+        kinds = [(c, _clause_kind(c)) for c in clauses]
+        starts = [(c, k) for c, k in kinds if k]
+        if marked:
+            if starts:
+                # Every clause that opens like a question is one; "what about X, or Y" stays one.
+                units.extend((c, k, True) for c, k in starts)
+            else:
+                # A statement with a question mark ("you live alone?") asks for a yes or no.
+                units.append((body, "closed", True))
+        else:
+            # No question mark: only a clause that opens like a question counts, and only the
+            # first one (people drop the "?" when typing fast, rarely twice in one sentence).
+            first = starts[:1]
+            units.extend((c, k, False) for c, k in first if not _looks_like_statement(c))
+    return units
+
+
+def _looks_like_statement(clause: str) -> bool:
+    """Unmarked clauses like "how lovely" or "what happened next was" are not questions."""
+    c = _strip_fillers(clause)
+    return bool(EXCLAMATION.match(c)) or bool(re.match(r"^(what|how) (i|we) (mean|meant|said)\b", c))
+
+
+def classify(text: str) -> QuestionForm:
+    """Classify the question form of one learner message."""
+    t = _normalise(text or "")
+    if not WORD.search(t):
+        return QuestionForm("none", 0.9, "no words")
+    if LEADING_MARKERS.search(t) or (TAG.search(t) and not _is_check(t) and _has_statement_before_tag(t)):
+        return QuestionForm("leading", 0.8, "suggests the answer")
+    units = _questions(t)
+    if not units:
+        return QuestionForm("none", 0.85 if "?" not in t else 0.6, "no question")
+    if len(units) >= 2:
+        return QuestionForm("multiple", 0.8, f"{len(units)} questions in one message")
+    clause, kind, marked = units[0]
+    confidence = 0.9 if marked else 0.7
+    if _clause_kind(clause) is None:
+        confidence = 0.65  # a statement with a question mark
+    return QuestionForm(kind, confidence, f"starts '{_strip_fillers(clause)[:20]}'")
+
+
+def _is_check(t: str) -> bool:
+    """"..., is that right?" checks understanding; it is a closed question, not a leading one."""
+    return bool(re.search(r"\b(is that right|have i got that right|did i get that right|is that it|"
+                          r"does that sound right|am i right|yeah\?)\s*\?*\s*$", t))
+
+
+def _has_statement_before_tag(t: str) -> bool:
+    m = TAG.search(t)
+    head = _strip_fillers(t[: m.start()].strip(" ,"))
+    if not head or len(head.split()) < 2:
+        return False
+    return _clause_kind(head) is None
+
+
+def open_or_closed(text: str) -> str:
+    """Force a binary label for benchmarks that only know open and closed questions.
+
+    Leading questions are closed in form; a stacked question takes the form of its first part.
+    """
+    form = classify(text)
+    if form.name in ("open", "closed"):
+        return form.name
+    if form.name == "multiple":
+        # An open invitation anywhere in a stack leaves the person room to answer in full.
+        units = _questions(_normalise(text))
+        return "open" if any(kind == "open" for _, kind, _ in units) else "closed"
+    return "closed"

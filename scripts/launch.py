@@ -1,0 +1,180 @@
+"""Start the action server and the Rasa server together, ready to chat.
+
+`make run` calls this. Settings come from .env (python-dotenv) with the defaults of
+.env.example; tests and benchmarks import :func:`start_bot` to run the real servers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from dotenv import dotenv_values
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+DEFAULTS = {
+    "RASA_PORT": "5005",
+    "ACTION_PORT": "5055",
+    "BIND_HOST": "127.0.0.1",
+    "SQLITE_TRACKER_DB": "var/conversations.db",
+    "COACH_DEFAULT_SCENARIO": "eric-battersby",
+    "COACH_SCENARIOS_DIR": "scenarios",
+    "COACH_SEED": "",
+    "RASA_API_TOKEN": "",
+}
+
+
+class LaunchError(RuntimeError):
+    """The bot cannot start; the message says why and what to do."""
+
+
+def settings(overrides: dict | None = None) -> dict:
+    """Defaults, then .env, then the process environment, then explicit overrides."""
+    env = dict(DEFAULTS)
+    env.update({k: v for k, v in dotenv_values(ROOT / ".env").items() if v is not None})
+    env.update({k: os.environ[k] for k in DEFAULTS if k in os.environ})
+    env.update(overrides or {})
+    db = Path(env["SQLITE_TRACKER_DB"])
+    if not db.is_absolute():
+        db = ROOT / db
+    db.parent.mkdir(parents=True, exist_ok=True)
+    env["SQLITE_TRACKER_DB"] = str(db)
+    env.setdefault("ACTION_ENDPOINT_URL", f"http://127.0.0.1:{env['ACTION_PORT']}/webhook")
+    return env
+
+
+def latest_model(models_dir: Path = ROOT / "models") -> Path:
+    models = sorted(models_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not models:
+        raise LaunchError(f"No trained model in {models_dir}. Run 'make train' (or 'make run', which trains first).")
+    return models[-1]
+
+
+def check_scenarios(folder: Path) -> None:
+    sys.path.insert(0, str(ROOT))
+    from coach.scenario import ScenarioError, load_all
+
+    try:
+        load_all(folder)
+    except ScenarioError as exc:
+        raise LaunchError(f"The bot will not start with a broken scenario:\n{exc}") from None
+
+
+@dataclass
+class Bot:
+    """Running servers and where to reach them."""
+
+    rasa_url: str
+    action_url: str
+    processes: list = field(default_factory=list)
+    logs: list = field(default_factory=list)
+
+    def stop(self) -> None:
+        for proc in self.processes:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+        for proc in self.processes:
+            try:
+                proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        for log in self.logs:
+            log.close()
+
+
+def _wait(url: str, proc: subprocess.Popen, timeout: float, what: str, log: Path | None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
+            raise LaunchError(f"The {what} stopped while starting (exit {proc.returncode}).\n{tail}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            pass
+        time.sleep(0.5)
+    raise LaunchError(f"The {what} did not answer at {url} within {timeout:.0f} s.")
+
+
+def start_bot(overrides: dict | None = None, log_dir: Path | None = None, model: Path | None = None,
+              enable_api: bool | None = None, timeout: float = 240.0) -> Bot:
+    """Start the action server, then the Rasa server, and wait until both answer."""
+    env = settings(overrides)
+    check_scenarios(ROOT / env["COACH_SCENARIOS_DIR"] if not Path(env["COACH_SCENARIOS_DIR"]).is_absolute()
+                    else Path(env["COACH_SCENARIOS_DIR"]))
+    model = model or latest_model()
+    proc_env = {**os.environ, **env, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    proc_env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    host = env["BIND_HOST"]
+    bot = Bot(rasa_url=f"http://127.0.0.1:{env['RASA_PORT']}", action_url=f"http://127.0.0.1:{env['ACTION_PORT']}")
+
+    def spawn(args: list[str], name: str) -> tuple[subprocess.Popen, Path | None]:
+        log_path = None
+        out = None
+        if log_dir is not None:
+            log_dir.mkdir(parents=True, exist_ok=True)
+            log_path = log_dir / f"{name}.log"
+            out = open(log_path, "w")
+            bot.logs.append(out)
+        proc = subprocess.Popen(args, cwd=ROOT, env=proc_env, stdout=out, stderr=subprocess.STDOUT if out else None)
+        bot.processes.append(proc)
+        return proc, log_path
+
+    try:
+        actions, actions_log = spawn([str(BIN / "rasa"), "run", "actions", "--actions", "actions",
+                                      "--port", env["ACTION_PORT"]], "actions")
+        _wait(f"{bot.action_url}/health", actions, timeout, "action server", actions_log)
+        args = [str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", "endpoints.yml",
+                "--credentials", "credentials.yml", "--interface", host, "--port", env["RASA_PORT"]]
+        api = bool(env["RASA_API_TOKEN"]) if enable_api is None else enable_api
+        if api:
+            if not env["RASA_API_TOKEN"]:
+                raise LaunchError("Rasa's HTTP API needs a token: set RASA_API_TOKEN in .env.")
+            args += ["--enable-api", "--auth-token", env["RASA_API_TOKEN"]]
+        rasa, rasa_log = spawn(args, "rasa")
+        _wait(f"{bot.rasa_url}/", rasa, timeout, "Rasa server", rasa_log)
+    except BaseException:
+        bot.stop()
+        raise
+    return bot
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.parse_args()
+    try:
+        bot = start_bot()
+    except LaunchError as exc:
+        print(f"\nCannot start: {exc}", file=sys.stderr)
+        return 2
+    print(
+        "\n  outcomes-coach is ready.\n"
+        f"  REST channel:  POST {bot.rasa_url}/webhooks/rest/webhook  {{\"sender\": \"me\", \"message\": \"hello\"}}\n"
+        "  Terminal chat: make shell   (in another terminal)\n"
+        "  Stop with Ctrl+C.\n",
+        flush=True,
+    )
+    try:
+        while all(p.poll() is None for p in bot.processes):
+            time.sleep(1)
+        print("A server stopped; shutting down.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        bot.stop()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
