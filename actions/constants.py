@@ -12,7 +12,3 @@ ACTION_GIVE_FEEDBACK = "action_give_feedback"
 ACTION_GIVE_HINT = "action_give_hint"
 ACTION_LISTEN = "action_listen"
 
-UTTER_BRIEF = "utter_scenario_brief"
-UTTER_PERSONA = "utter_persona_line"
-UTTER_SCENARIO_UNKNOWN = "utter_scenario_unknown"
-UTTER_SCENARIO_UNAVAILABLE = "utter_scenario_unavailable"

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import constants as c
 from actions.context import library, settings
 from coach import conversation
+from coach.texts import render
 
 
 class ActionPersonaReply(Action):
@@ -23,10 +24,10 @@ class ActionPersonaReply(Action):
                 library(), tracker.get_slot(c.SLOT_SCENARIO), tracker.get_slot(c.SLOT_PERSONA_STATE), settings()
             )
         except conversation.ScenarioUnavailable as exc:
-            dispatcher.utter_message(response=c.UTTER_SCENARIO_UNAVAILABLE, problem=str(exc))
+            dispatcher.utter_message(text=render("scenario_unavailable", problem=str(exc)))
             return []
         turn, record = conversation.take_turn(scenario, state, tracker.latest_message, tracker.sender_id, settings())
-        dispatcher.utter_message(response=c.UTTER_PERSONA, name=scenario.short_name, line=turn.reply)
+        dispatcher.utter_message(text=render("persona_line", name=scenario.short_name, line=turn.reply))
         return [
             SlotSet(c.SLOT_SCENARIO, scenario.id),
             SlotSet(c.SLOT_PERSONA_STATE, turn.state),

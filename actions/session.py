@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import constants as c
 from actions.context import library, settings
 from coach import conversation
+from coach.texts import render
 
 
 class ActionSessionStart(Action):
@@ -22,13 +23,13 @@ class ActionSessionStart(Action):
         try:
             start = conversation.start(library(), requested or tracker.get_slot(c.SLOT_SCENARIO), tracker.sender_id, settings())
         except conversation.ScenarioUnavailable as exc:
-            dispatcher.utter_message(response=c.UTTER_SCENARIO_UNAVAILABLE, problem=str(exc))
+            dispatcher.utter_message(text=render("scenario_unavailable", problem=str(exc)))
             return events + [ActionExecuted(c.ACTION_LISTEN)]
         sc = start.scenario
         if start.requested_unknown:
-            dispatcher.utter_message(response=c.UTTER_SCENARIO_UNKNOWN, requested=start.requested_unknown, title=sc.title)
-        dispatcher.utter_message(response=c.UTTER_BRIEF, title=sc.title, brief=sc.brief, name=sc.short_name)
-        dispatcher.utter_message(response=c.UTTER_PERSONA, name=sc.short_name, line=start.opening_line)
+            dispatcher.utter_message(text=render("scenario_unknown", requested=start.requested_unknown, title=sc.title))
+        dispatcher.utter_message(text=render("scenario_brief", title=sc.title, brief=sc.brief, name=sc.short_name))
+        dispatcher.utter_message(text=render("persona_line", name=sc.short_name, line=start.opening_line))
         return events + [
             SlotSet(c.SLOT_SCENARIO, sc.id),
             SlotSet(c.SLOT_PERSONA_STATE, start.state),

@@ -17,15 +17,14 @@ async def test_session_start_sends_brief_then_opening_line(dispatcher, domain):
     assert slots["scenario_id"] == "mini-test"
     assert slots["persona_state"]["rapport"] == 0.4 and slots["persona_state"]["turn"] == 0
     brief, line = dispatcher.messages
-    assert brief["response"] == "utter_scenario_brief" and brief["brief"] == "You are visiting Ada." and brief["name"] == "Ada"
-    assert line["response"] == "utter_persona_line" and line["line"] in ("Come in.", "Oh, hello.")
+    assert brief["text"].startswith("Role-play: Test person\n\nYou are visiting Ada.")
+    assert line["text"] in ("Ada: Come in.", "Ada: Oh, hello.")
 
 
 async def test_session_start_with_unknown_scenario_says_so(dispatcher, domain):
     events = await ActionSessionStart().run(dispatcher, make_tracker(metadata={"scenario": "no-such"}), domain)
     assert slot_events(events)["scenario_id"] == "mini-test"
-    assert dispatcher.messages[0]["response"] == "utter_scenario_unknown"
-    assert dispatcher.messages[0]["requested"] == "no-such"
+    assert "no scenario called 'no-such'" in dispatcher.messages[0]["text"]
 
 
 async def test_session_start_with_no_usable_scenario_explains(dispatcher, domain, monkeypatch, tmp_path):
@@ -36,8 +35,8 @@ async def test_session_start_with_no_usable_scenario_explains(dispatcher, domain
     context.settings.cache_clear()
     context.library.cache_clear()
     events = await ActionSessionStart().run(dispatcher, make_tracker(), domain)
-    assert [m["response"] for m in dispatcher.messages] == ["utter_scenario_unavailable"]
-    assert "bad.yml" in dispatcher.messages[0]["problem"]
+    (msg,) = dispatcher.messages
+    assert "could not be loaded" in msg["text"] and "bad.yml" in msg["text"]
     assert "persona_state" not in slot_events(events)
 
 
@@ -53,8 +52,7 @@ async def test_persona_reply_discloses_and_records_the_turn(dispatcher, domain):
     assert slots["persona_turn"]["move"] == "ask_strengths" and slots["persona_turn"]["form"] == "open"
     assert slots["persona_turn"]["disclosed"] == ["garden"] and slots["persona_turn"]["mood"] == "wary"
     (msg,) = dispatcher.messages
-    assert msg["response"] == "utter_persona_line" and msg["name"] == "Ada"
-    assert msg["line"] in ("I grow roses, prize-winning ones.", "The garden is my pride and joy, the roses especially.")
+    assert msg["text"] in ("Ada: I grow roses, prize-winning ones.", "Ada: The garden is my pride and joy, the roses especially.")
 
 
 async def test_persona_reply_without_state_starts_fresh(dispatcher, domain):
@@ -66,11 +64,11 @@ async def test_persona_reply_without_state_starts_fresh(dispatcher, domain):
 async def test_fallback_is_answered_in_character_and_discloses_nothing(dispatcher, domain):
     tracker = make_tracker("zzkq", "nlu_fallback", "none")
     events = await ActionPersonaReply().run(dispatcher, tracker, domain)
-    assert dispatcher.messages[0]["line"] in ("Sorry, say that again?", "You've lost me there.")
+    assert dispatcher.messages[0]["text"] in ("Ada: Sorry, say that again?", "Ada: You've lost me there.")
     assert slot_events(events)["persona_turn"]["disclosed"] == []
 
 
 async def test_goodbye_closes_in_character(dispatcher, domain):
     tracker = make_tracker("thanks, bye for now", "goodbye", "none")
     await ActionPersonaGoodbye().run(dispatcher, tracker, domain)
-    assert dispatcher.messages[0]["line"] in ("Bye then.", "Mind how you go.")
+    assert dispatcher.messages[0]["text"] in ("Ada: Bye then.", "Ada: Mind how you go.")
