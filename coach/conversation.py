@@ -12,7 +12,7 @@ from pathlib import Path
 
 from coach import persona
 from coach.moves import ALL_MOVES, NLU_FALLBACK
-from coach.scenario import Scenario, ScenarioError, ScenarioLibrary
+from coach.scenario import Scenario, ScenarioLibrary
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -106,3 +106,22 @@ def take_turn(scenario: Scenario, state: dict, parse: dict, sender: str, setting
         "jargon": turn.jargon,
     }
     return turn, record
+
+
+def feedback(scenario: Scenario, events: list[dict], final: bool) -> tuple[dict, str]:
+    """The feedback report payload and its readable text, for the conversation so far."""
+    from coach.report import report_text
+    from coach.rubric import build_report
+    from coach.transcript import from_events
+
+    report = build_report(from_events(events), scenario, final)
+    return report, report_text(report, scenario)
+
+
+def hint(scenario: Scenario, events: list[dict]) -> tuple[str, str | None]:
+    """One hint for the biggest gap so far, and which criterion it is for."""
+    from coach.report import hint_text
+    from coach.rubric import build_report
+    from coach.transcript import from_events
+
+    return hint_text(build_report(from_events(events), scenario, final=False), scenario)

@@ -16,3 +16,8 @@ def _texts() -> dict:
 def render(key: str, **values) -> str:
     """The text for `key` with its placeholders filled."""
     return _texts()[key].format(**values)
+
+
+def text(key: str):
+    """The raw value for `key` (a string, list or mapping)."""
+    return _texts()[key]

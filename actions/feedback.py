@@ -1,0 +1,48 @@
+"""The coach: a feedback report (interim on request, full after goodbye) and hints."""
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import constants as c
+from actions.context import library, settings
+from coach import conversation
+from coach.texts import render
+
+
+class ActionGiveFeedback(Action):
+    """Sends the report twice in one turn: readable text, then the feedback_report payload."""
+
+    def name(self) -> Text:
+        return c.ACTION_GIVE_FEEDBACK
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        try:
+            scenario, _ = conversation.current(library(), tracker.get_slot(c.SLOT_SCENARIO), tracker.get_slot(c.SLOT_PERSONA_STATE), settings())
+        except conversation.ScenarioUnavailable as exc:
+            dispatcher.utter_message(text=render("scenario_unavailable", problem=str(exc)))
+            return []
+        final = (tracker.latest_message.get("intent") or {}).get("name") == "goodbye"
+        report, text = conversation.feedback(scenario, tracker.events, final)
+        dispatcher.utter_message(text=text)
+        dispatcher.utter_message(json_message=report)
+        return []
+
+
+class ActionGiveHint(Action):
+    """One specific hint for the biggest gap so far, with an example for this person."""
+
+    def name(self) -> Text:
+        return c.ACTION_GIVE_HINT
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        try:
+            scenario, _ = conversation.current(library(), tracker.get_slot(c.SLOT_SCENARIO), tracker.get_slot(c.SLOT_PERSONA_STATE), settings())
+        except conversation.ScenarioUnavailable as exc:
+            dispatcher.utter_message(text=render("scenario_unavailable", problem=str(exc)))
+            return []
+        text, criterion = conversation.hint(scenario, tracker.events)
+        dispatcher.utter_message(text=text)
+        dispatcher.utter_message(json_message={"type": "hint", "criterion": criterion, "text": text})
+        return []

@@ -1,0 +1,54 @@
+"""Drive the real actions turn by turn, keeping events and slots as Rasa would."""
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.feedback import ActionGiveFeedback, ActionGiveHint
+from actions.roleplay import ActionPersonaGoodbye, ActionPersonaReply
+from actions.session import ActionSessionStart
+
+ROUTES = {
+    "goodbye": [ActionPersonaGoodbye(), ActionGiveFeedback()],
+    "request_feedback": [ActionGiveFeedback()],
+    "request_hint": [ActionGiveHint()],
+}
+
+
+class Conversation:
+    def __init__(self, sender="learner-h", metadata=None):
+        self.sender = sender
+        self.events: list[dict] = []
+        self.slots = {"scenario_id": None, "persona_state": None, "persona_turn": None,
+                      "session_started_metadata": metadata}
+        self.latest: dict = {}
+        self.messages: list[dict] = []
+
+    def tracker(self) -> Tracker:
+        return Tracker(self.sender, dict(self.slots), self.latest, list(self.events), False, None, {}, "action_listen")
+
+    async def run(self, action) -> list[dict]:
+        dispatcher = CollectingDispatcher()
+        events = await action.run(dispatcher, self.tracker(), {})
+        for e in events:
+            if e["event"] == "slot":
+                self.slots[e["name"]] = e["value"]
+            self.events.append(e)
+        for m in dispatcher.messages:
+            self.events.append({"event": "bot", "text": m.get("text"), "data": {"custom": m.get("custom")}})
+        self.messages.extend(dispatcher.messages)
+        return dispatcher.messages
+
+    async def start(self):
+        return await self.run(ActionSessionStart())
+
+    async def say(self, text: str, intent: str, form: str) -> list[dict]:
+        self.latest = {"text": text, "intent": {"name": intent, "confidence": 0.95}, "entities": [],
+                       "question_form": {"name": form, "confidence": 0.9}}
+        self.events.append({"event": "user", "text": text, "parse_data": self.latest})
+        out = []
+        for action in ROUTES.get(intent, [ActionPersonaReply()]):
+            out += await self.run(action)
+        return out
+
+    def report(self, messages: list[dict]) -> dict:
+        return next(m["custom"] for m in messages if (m.get("custom") or {}).get("type") == "feedback_report")
