@@ -122,6 +122,10 @@ def _decide(scenario: Scenario, state: dict, move: str, form: str, text: str, rn
     if fact is not None:
         lines = fact.short if form in SHORT_FORMS and fact.short else fact.says
         return say(lines, "disclosure", [fact.id])
+    lead_in = _lead_in(scenario, state, move, form, text)
+    if lead_in is not None:
+        lines = lead_in.short if form in SHORT_FORMS and lead_in.short else lead_in.says
+        return say(lines, "disclosure", [lead_in.id])
     if form == "leading":
         return say(react["leading"], "reaction")
     recalled = _recall(scenario, state, move, text)
@@ -157,6 +161,32 @@ def _best_unlock(scenario: Scenario, state: dict, move: str, form: str, text: st
         key = (-hits, fact.unlock.moves.index(move), order)
         if best_key is None or key < best_key:
             best, best_key = fact, key
+    return best
+
+
+def _lead_in(scenario: Scenario, state: dict, move: str, form: str, text: str) -> Fact | None:
+    """A good question whose answer waits on something untold brings that something out first.
+
+    Asked what a good week would be before he has mentioned the allotment, the person talks about
+    growing veg: the fact the hidden outcome rests on, if rapport allows it.
+    """
+    best, best_key = None, None
+    for order, fact in enumerate(scenario.facts):
+        hits = topic_hits(text, fact.topics)
+        u = fact.unlock
+        if (fact.id in state["disclosed"] or move not in u.moves or form not in u.forms
+                or state["rapport"] < u.min_rapport or (u.needs_topic and not hits)):
+            continue
+        for dep_id in u.after:
+            if dep_id in state["disclosed"] or not _has(scenario, dep_id):
+                continue
+            dep = scenario.fact(dep_id)
+            d = dep.unlock
+            if (state["rapport"] >= d.min_rapport and all(x in state["disclosed"] for x in d.after)
+                    and (not d.needs_topic or topic_hits(text, dep.topics))):
+                key = (-hits, order)
+                if best_key is None or key < best_key:
+                    best, best_key = dep, key
     return best
 
 

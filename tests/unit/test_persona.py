@@ -116,3 +116,13 @@ def test_state_is_json_safe(mini):
 
     _, state = talk(mini, [("ask_strengths", "open", "what do you enjoy?")])
     assert json.loads(json.dumps(state)) == state
+
+
+def test_a_good_question_brings_out_what_a_hidden_outcome_rests_on(mini):
+    turns, state = talk(mini, [
+        ("reflect", "none", "you've looked after this place well"),
+        ("ask_good_life", "open", "what would a really good summer look like?"),
+        ("ask_good_life", "open", "and what would make it even better?"),
+    ])
+    assert turns[1].disclosed == ["garden"]  # the strength the outcome rests on comes first
+    assert turns[2].disclosed == ["show"]

@@ -1,0 +1,84 @@
+"""Whole conversations with Eric over Rasa's REST channel, through both real servers."""
+
+import pytest
+import requests
+
+from tests.e2e.conftest import API_TOKEN, Chat
+
+pytestmark = pytest.mark.e2e
+
+STRONG = [
+    "hello Eric, I'm Sam from the community wellbeing team, thanks for having me",
+    "what do you enjoy doing with your time these days?",
+    "it sounds like working with wood has always been part of who you are",
+    "who are the people who matter most to you?",
+    "and tell me about your dog, how does she fit into your days?",
+    "she sounds like a big part of your life",
+    "what would a really good week look like for you?",
+    "what matters most to you about the months ahead?",
+    "so being out with Nell and making things with your hands really count for you",
+]
+CHECKLIST = [
+    "hello",
+    "I'm here to do your needs assessment for the care package",
+    "are you managing your tablets ok?",
+    "can you get upstairs to bed?",
+    "do you need help with washing and dressing?",
+    "we could set up carers every morning through the service",
+    "do you want a referral for a pendant alarm?",
+]
+
+
+def outcome_ids(chat: Chat, scenario):
+    state = chat.slot("persona_state")
+    return {fid for fid in state["disclosed"] if scenario.fact(fid).kind == "outcome"}
+
+
+def test_session_start_shows_brief_and_opening_line(chat, eric):
+    texts = chat.say("hello")  # Rasa's REST channel sends each paragraph as its own message
+    assert texts[0] == f"Role-play: {eric.title}" and texts[1] == eric.brief
+    persona = [t for t in texts if t.startswith("Eric: ")]
+    assert persona[0][len("Eric: "):] in eric.opening_lines and len(persona) == 2
+
+
+def test_strength_based_conversation_hears_his_outcomes(chat, eric):
+    for line in STRONG:
+        replies = chat.say(line)
+        assert replies and replies[-1].startswith("Eric: ")
+    assert len(outcome_ids(chat, eric)) >= 2
+    state = chat.slot("persona_state")
+    assert state["rapport"] > eric.rapport.start and state["turn"] == len(STRONG)
+
+
+def test_checklist_conversation_hears_no_outcome_and_loses_rapport(chat, eric):
+    for line in CHECKLIST:
+        chat.say(line)
+    assert outcome_ids(chat, eric) == set()
+    assert chat.slot("persona_state")["rapport"] < eric.rapport.start
+
+
+def test_no_identical_reply_twice_in_a_row_over_rest(chat):
+    replies = [chat.say("lovely weather today")[-1] for _ in range(6)]
+    assert all(a != b for a, b in zip(replies, replies[1:]))
+
+
+def test_parse_result_carries_the_question_form(bot):
+    resp = requests.post(f"{bot.rasa_url}/model/parse", params={"token": API_TOKEN},
+                         json={"text": "do you see much of your daughter?"}, timeout=30)
+    body = resp.json()
+    assert body["question_form"]["name"] == "closed" and 0 < body["question_form"]["confidence"] <= 1
+    assert body["intent"]["name"] == "ask_network"
+
+
+def test_question_form_is_kept_in_the_tracker(chat):
+    chat.say("what do you enjoy doing?")
+    user = [e for e in chat.tracker()["events"] if e["event"] == "user"][-1]
+    assert user["parse_data"]["question_form"]["name"] == "open"
+
+
+def test_unintelligible_message_gets_an_in_character_request_to_rephrase(chat):
+    chat.say("hello")
+    replies = chat.say("xq zzv blorp frintle")
+    assert replies[-1].startswith("Eric: ")
+    turn = chat.slot("persona_turn")
+    assert turn["move"] in ("nlu_fallback", "out_of_scope") and turn["disclosed"] == []
