@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 TRAIN_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
                 coach/question_form.py coach/moves.py
 
-.PHONY: help install train run shell test validate check-scenarios bench bench-nlu bench-latency clean
+.PHONY: help install train run shell test validate check-scenarios bench bench-nlu bench-latency bench-annomi bench-report clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -61,7 +61,13 @@ bench-nlu: train ## intent macro-F1 and question-form accuracy (held-out set and
 bench-latency: train ## p50/p95 of a REST turn and of /model/parse alone
 	$(PY) bench/latency.py
 
-bench: bench-nlu bench-latency ## run every benchmark
+bench-annomi: train ## replay AnnoMI sessions: ROC AUC of the session score, question-form confusion
+	$(PY) bench/annomi.py
+
+bench-report: install ## time to build the feedback report for a 200-turn conversation
+	$(PY) bench/report.py
+
+bench: bench-nlu bench-latency bench-annomi bench-report ## run every benchmark
 
 clean: ## remove trained models, databases and results
 	rm -rf models/*.tar.gz models/.trained var results .pytest_cache

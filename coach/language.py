@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Service-led jargon (design/feedback-rubric.md, plain_language; TLAP's plain-language guidance).
 JARGON_PATTERNS = {
@@ -41,17 +42,28 @@ def words(text: str) -> list[str]:
     return _WORD.findall((text or "").lower().replace("’", "'"))
 
 
+@lru_cache(maxsize=4096)
+def _topic_rx(topic: str) -> re.Pattern:
+    """A topic matches as a whole word, its plural, or (4+ letters) as the stem of a longer word."""
+    body = re.escape(topic)
+    tail = r"[a-z']*" if len(topic) >= 4 and " " not in topic else "s?"
+    return re.compile(rf"(?<![a-z0-9']){body}{tail}(?![a-z0-9'])")
+
+
+@lru_cache(maxsize=1024)
+def _any_topic_rx(topics: tuple[str, ...]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{_topic_rx(t).pattern})" for t in topics))
+
+
+def any_topic(text: str, topics: tuple[str, ...] | list[str]) -> bool:
+    """Whether any of the topic words appears in text (one combined search)."""
+    return bool(topics) and bool(_any_topic_rx(tuple(topics)).search(" ".join(words(text))))
+
+
 def topic_hits(text: str, topics: tuple[str, ...] | list[str]) -> int:
     """How many of a fact's topic words appear in text (stems match longer words)."""
-    ws = words(text)
-    lowered = " ".join(ws)
-    hits = 0
-    for topic in topics:
-        if " " in topic:
-            hits += topic in lowered
-        elif any(w == topic or (len(topic) >= 4 and w.startswith(topic)) or w == topic + "s" for w in ws):
-            hits += 1
-    return hits
+    lowered = " ".join(words(text))
+    return sum(1 for topic in topics if _topic_rx(topic).search(lowered))
 
 
 def overlap(a: str, b: str) -> float:

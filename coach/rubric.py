@@ -16,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from coach.language import jargon_in, overlap, topic_hits
+from coach.language import any_topic, jargon_in, overlap, topic_hits
 from coach.scenario import Scenario
 from coach.transcript import LearnerTurn, Transcript
 
@@ -308,7 +308,7 @@ def network_and_community(t: Transcript, sc: Scenario | None, cfg: dict) -> Crit
     for x in t.scored:
         if x.move in c["network_moves"] or x.move in c["community_moves"] or x.is_question:
             for area, wordlist in c["areas"].items():
-                if topic_hits(x.text, wordlist) and area not in areas:
+                if area not in areas and any_topic(x.text, wordlist):
                     areas[area] = x
     kinds = {fid: sc.fact(fid).kind for fid in t.disclosures() if sc and any(f.id == fid for f in sc.facts)}
     network = (any(x.move in c["network_moves"] for x in t.scored) or any(a in areas for a in c["network_areas"])
@@ -341,10 +341,12 @@ def network_and_community(t: Transcript, sc: Scenario | None, cfg: dict) -> Crit
 def plain_language(t: Transcript, sc: Scenario | None, cfg: dict) -> Criterion:
     c = cfg["plain_language"]
     hits: list[tuple[LearnerTurn, list[str]]] = []
+    persona_words: set[str] = set()
+    seen = 0
     for x in t.scored:
-        persona_words = set()
-        for line in x.persona_before:
+        for line in t.persona_lines[seen:x.persona_seen]:  # words the person used first are fair
             persona_words.update(jargon_in(line))
+        seen = max(seen, x.persona_seen)
         found = jargon_in(x.text, exempt=persona_words)
         if found:
             hits.append((x, found))
@@ -466,3 +468,36 @@ def biggest_gap(report: dict) -> str | None:
     return min(open_items, key=lambda c: (c["score"], ORDER.index(c["id"])))["id"]
 
 
+
+
+LISTENING_MOVES = ("reflect", "summarise", "affirm", "empathise", "clarify")
+DIRECTIVE_MOVES = ("give_advice", "offer_service", "explain_process")
+
+
+def listening_rates(t: Transcript) -> dict:
+    """Per-turn rates of listening and questioning (rates, not counts, so length does not matter)."""
+    scored = t.scored
+    n = len(scored) or 1
+    questions = [x for x in scored if x.is_question]
+    q = len(questions)
+    reflections = sum(1 for x in scored if x.move in ("reflect", "summarise"))
+    return {
+        "turns": len(scored),
+        "reflection_to_question": round(reflections / q, 4) if q else float(reflections > 0),
+        "open_share": round(sum(1 for x in questions if x.form == "open") / q, 4) if q else 0.0,
+        "listening_rate": round(sum(1 for x in scored if x.move in LISTENING_MOVES) / n, 4),
+        "directive_rate": round(sum(1 for x in scored if x.move in DIRECTIVE_MOVES) / n, 4),
+        "leading_share": round(sum(1 for x in questions if x.form in ("leading", "multiple")) / q, 4) if q else 0.0,
+    }
+
+
+def session_quality(rates: dict, cfg: dict | None = None) -> float:
+    """One 0..1 score of listening and questioning from listening_rates()."""
+    c = (cfg or _base_config())["session_quality"]
+    w = c["weights"]
+    score = (w["reflection_to_question"] * min(1.0, rates["reflection_to_question"])
+             + w["open_share"] * rates["open_share"]
+             + w["listening"] * min(1.0, rates["listening_rate"] / c["full_listening_rate"])
+             + w["not_directive"] * (1.0 - min(1.0, rates["directive_rate"] / c["directive_rate_floor"]))
+             - c["leading_penalty"] * rates["leading_share"])
+    return max(0.0, min(1.0, score))

@@ -24,7 +24,7 @@ class LearnerTurn:
     disclosed: list[str] = field(default_factory=list)
     rapport: float | None = None
     mood: str | None = None
-    persona_before: list[str] = field(default_factory=list)  # what the person had said before this turn
+    persona_seen: int = 0  # how many of the person's lines came before this turn
 
     @property
     def scored(self) -> bool:
@@ -76,7 +76,7 @@ def from_events(events: list[dict]) -> Transcript:
             turns.append(LearnerTurn(
                 number=len(turns) + 1, text=e.get("text") or "", move=move, form=form,
                 confidence=float((parse.get("intent") or {}).get("confidence") or 0.0),
-                persona_before=list(persona),
+                persona_seen=len(persona),
             ))
         elif kind == "bot" and e.get("text"):
             persona.append(e["text"])

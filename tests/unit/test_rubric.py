@@ -194,7 +194,8 @@ def test_plain_language(mini, script, verdict):
 def test_plain_language_exempts_a_word_the_person_used_first(mini):
     t = from_script([("hi", "greet", N), ("what do you enjoy?", "ask_strengths", O), ("who do you see?", "ask_network", O),
                      ("tell me about the review you mentioned", "clarify", O)])
-    t.turns[3].persona_before = ["Ada: They did a review of my tablets last week."]
+    t.persona_lines = ["Ada: They did a review of my tablets last week."]
+    t.turns[3].persona_seen = 1
     assert crit(build_report(t, mini, False), "plain_language")["verdict"] == "met"
 
 
@@ -264,3 +265,14 @@ def test_biggest_gap_picks_the_weakest_criterion(mini):
 ])
 def test_rewrite_open(closed, rewritten):
     assert rewrite_open(closed) == rewritten
+
+
+def test_session_quality_rewards_listening_and_penalises_directing():
+    from coach.rubric import listening_rates, session_quality
+
+    good = listening_rates(from_script(STRONG))
+    bad = listening_rates(from_script(CHECKLIST))
+    assert good["reflection_to_question"] == 1.0 and bad["directive_rate"] > 0
+    assert session_quality(good) > 0.8 > 0.3 > session_quality(bad)
+    # rates, not counts: the same conversation twice over scores the same
+    assert session_quality(listening_rates(from_script(STRONG * 2))) == pytest.approx(session_quality(good))
