@@ -65,6 +65,9 @@ def main() -> int:
         gold.append(1 if s["mi_quality"] == "high" else 0)
         rows.append({"transcript_id": s["transcript_id"], "quality": s["mi_quality"], "score": round(score, 4), **rates})
     auc = roc_auc_score(gold, scores)
+    # Diagnostic only (not used to set the score): how well each rate alone separates the sessions.
+    rate_keys = ["reflection_to_question", "open_share", "listening_rate", "directive_rate", "leading_share"]
+    per_rate = {k: round(roc_auc_score(gold, [r[k] for r in rows]), 4) for k in rate_keys}
 
     def expert(turn: dict) -> str:
         b, sub = turn["behaviour"], turn["subtype"]
@@ -75,6 +78,7 @@ def main() -> int:
     result = {
         "sessions": len(scores), "high": sum(gold), "low": len(gold) - sum(gold), "therapist_turns": len(therapist),
         "roc_auc": round(auc, 4),
+        "roc_auc_per_rate": per_rate,
         "mean_score": {"high": round(sum(s for s, g in zip(scores, gold) if g) / max(1, sum(gold)), 4),
                        "low": round(sum(s for s, g in zip(scores, gold) if not g) / max(1, len(gold) - sum(gold)), 4)},
         "form_confusion": {f"{b} -> {f}": n for (b, f), n in sorted(confusion.items())},
@@ -85,6 +89,7 @@ def main() -> int:
     print(f"AnnoMI: {result['sessions']} sessions ({result['high']} high, {result['low']} low quality), "
           f"{len(therapist)} therapist turns replayed as learner turns")
     print(f"  ROC AUC of the session score (high vs low): {auc:.3f}  (target >= 0.80: {'met' if auc >= 0.8 else 'NOT met'})")
+    print(f"  each rate alone (diagnostic; < 0.5 means lower in high-quality sessions): {per_rate}")
     print(f"  mean session score: high {result['mean_score']['high']:.3f}, low {result['mean_score']['low']:.3f}")
     print("  question forms (expert behaviour -> our form):")
     behaviours = sorted({b for b, _ in confusion})
