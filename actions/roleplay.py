@@ -28,11 +28,10 @@ class ActionPersonaReply(Action):
             return []
         turn, record = conversation.take_turn(scenario, state, tracker.latest_message, tracker.sender_id, settings())
         dispatcher.utter_message(text=render("persona_line", name=scenario.short_name, line=turn.reply))
-        return [
-            SlotSet(c.SLOT_SCENARIO, scenario.id),
-            SlotSet(c.SLOT_PERSONA_STATE, turn.state),
-            SlotSet(c.SLOT_PERSONA_TURN, record),
-        ]
+        events = [SlotSet(c.SLOT_PERSONA_STATE, turn.state), SlotSet(c.SLOT_PERSONA_TURN, record)]
+        if tracker.get_slot(c.SLOT_SCENARIO) != scenario.id:  # keep the tracker lean: set it only when new
+            events.insert(0, SlotSet(c.SLOT_SCENARIO, scenario.id))
+        return events
 
 
 class ActionPersonaGoodbye(ActionPersonaReply):
