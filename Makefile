@@ -36,8 +36,8 @@ train: install ## train the model if the training data changed (reuses it otherw
 	@ls models/*.tar.gz >/dev/null 2>&1 || rm -f models/.trained
 	@$(MAKE) --no-print-directory models/.trained
 
-check-scenarios: install ## check every scenario file in scenarios/
-	$(PY) -m coach.scenario scenarios
+check-scenarios: install ## check every scenario: validation, then a strong and a weak learner dry run
+	$(PY) -m coach.check scenarios
 
 run: train check-scenarios ## install, train if needed, start the Rasa and action servers, ready to chat
 	$(PY) scripts/launch.py
