@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 TRAIN_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
                 coach/question_form.py coach/moves.py
 
-.PHONY: help install train run shell test validate check-scenarios bench bench-nlu bench-latency bench-annomi bench-report clean
+.PHONY: help install train run shell test validate check-scenarios bench bench-nlu bench-latency bench-annomi bench-report clean web-deps demo-portal
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -52,7 +52,23 @@ shell: train check-scenarios ## chat in the terminal (starts its own action serv
 validate: install ## check the Rasa training data and domain (fails on warnings)
 	$(RASA) data validate --fail-on-warnings
 
-test: train ## run every test (unit, actions, Rasa data and stories, end-to-end)
+# Browser tests use Debian's Chromium (never a browser download) and axe-core pinned in package-lock.json.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "Installing Debian's nodejs and npm"; $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nodejs npm; }
+	npm ci --no-audit --no-fund
+	@touch $@
+
+web-deps: node_modules/.installed ## install what the browser tests need: Debian's chromium, axe-core from npm
+	@[ -x /usr/bin/chromium ] || { echo "Installing Debian's chromium for the browser tests"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium; }
+
+demo-portal: install ## serve a demo training portal on :8080 embedding the chat (needs COACH_ALLOWED_ORIGINS)
+	$(PY) web/demo/portal.py --port 8080
+
+test: train web-deps ## run every test (unit, actions, Rasa data and stories, end-to-end, browser)
 	$(PY) -m pytest
 
 bench-nlu: train ## intent macro-F1 and question-form accuracy (held-out set and AnnoMI)
@@ -70,4 +86,4 @@ bench-report: install ## time to build the feedback report for a 200-turn conver
 bench: bench-nlu bench-latency bench-annomi bench-report ## run every benchmark
 
 clean: ## remove trained models, databases and results
-	rm -rf models/*.tar.gz models/.trained var results .pytest_cache
+	rm -rf models/*.tar.gz models/.trained var results .pytest_cache node_modules

@@ -30,6 +30,7 @@ DEFAULTS = {
     "COACH_SCENARIOS_DIR": "scenarios",
     "COACH_SEED": "",
     "RASA_API_TOKEN": "",
+    "COACH_ALLOWED_ORIGINS": "",
 }
 
 
@@ -67,6 +68,15 @@ def check_scenarios(folder: Path) -> None:
         load_all(folder)
     except ScenarioError as exc:
         raise LaunchError(f"The bot will not start with a broken scenario:\n{exc}") from None
+
+
+def check_origins(text: str) -> None:
+    from channels.messages import parse_origins
+
+    try:
+        parse_origins(text)
+    except ValueError as exc:
+        raise LaunchError(f"The web chat's allowed origins are wrong: {exc}") from None
 
 
 @dataclass
@@ -113,6 +123,7 @@ def start_bot(overrides: dict | None = None, log_dir: Path | None = None, model:
     env = settings(overrides)
     check_scenarios(ROOT / env["COACH_SCENARIOS_DIR"] if not Path(env["COACH_SCENARIOS_DIR"]).is_absolute()
                     else Path(env["COACH_SCENARIOS_DIR"]))
+    check_origins(env["COACH_ALLOWED_ORIGINS"])
     model = model or latest_model()
     proc_env = {**os.environ, **env, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     proc_env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
@@ -160,6 +171,7 @@ def main() -> int:
         return 2
     print(
         "\n  outcomes-coach is ready.\n"
+        f"  Web chat:      {bot.rasa_url}/chat/\n"
         f"  REST channel:  POST {bot.rasa_url}/webhooks/rest/webhook  {{\"sender\": \"me\", \"message\": \"hello\"}}\n"
         "  Terminal chat: make shell   (in another terminal)\n"
         "  Stop with Ctrl+C.\n",

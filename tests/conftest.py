@@ -1,5 +1,6 @@
-"""Shared fixtures: paths, scenarios and a fresh persona state per test."""
+"""Shared fixtures: paths, scenarios, a fresh persona state per test, and the running bot."""
 
+import socket
 import sys
 from pathlib import Path
 
@@ -9,6 +10,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from coach.scenario import load_scenario  # noqa: E402
+from scripts.launch import start_bot  # noqa: E402
+
+API_TOKEN = "e2e-test-token"
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -21,3 +25,37 @@ def mini():
 @pytest.fixture
 def eric():
     return load_scenario(ROOT / "scenarios" / "eric-battersby.yml")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def bot(tmp_path_factory):
+    """Both real servers, started once for the end-to-end and browser tests.
+
+    The web chat accepts one other origin, a demo portal the browser tests serve on
+    `bot.portal_port`; any other origin is refused.
+    """
+    work = tmp_path_factory.mktemp("bot")
+    portal_port = free_port()
+    running = start_bot(
+        overrides={
+            "RASA_PORT": str(free_port()),
+            "ACTION_PORT": str(free_port()),
+            "SQLITE_TRACKER_DB": str(work / "conversations.db"),
+            "COACH_SEED": "e2e",
+            "COACH_SCENARIOS_DIR": "scenarios",
+            "COACH_DEFAULT_SCENARIO": "eric-battersby",
+            "RASA_API_TOKEN": API_TOKEN,
+            "COACH_ALLOWED_ORIGINS": f"http://127.0.0.1:{portal_port}",
+        },
+        log_dir=work / "logs",
+    )
+    running.work = work
+    running.portal_port = portal_port
+    yield running
+    running.stop()

@@ -1,40 +1,15 @@
-"""Start the real action server and Rasa server once for the end-to-end tests."""
+"""A learner's conversation over REST, for the end-to-end tests.
 
-import socket
+The `bot` fixture (both real servers, started once) is in tests/conftest.py, shared with the
+browser tests in tests/web/.
+"""
+
 import uuid
 
 import pytest
 import requests
 
-from scripts.launch import start_bot
-
-API_TOKEN = "e2e-test-token"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="session")
-def bot(tmp_path_factory):
-    work = tmp_path_factory.mktemp("bot")
-    running = start_bot(
-        overrides={
-            "RASA_PORT": str(free_port()),
-            "ACTION_PORT": str(free_port()),
-            "SQLITE_TRACKER_DB": str(work / "conversations.db"),
-            "COACH_SEED": "e2e",
-            "COACH_SCENARIOS_DIR": "scenarios",
-            "COACH_DEFAULT_SCENARIO": "eric-battersby",
-            "RASA_API_TOKEN": API_TOKEN,
-        },
-        log_dir=work / "logs",
-    )
-    running.work = work
-    yield running
-    running.stop()
+from tests.conftest import API_TOKEN, free_port  # noqa: F401 (imported from here by the e2e tests)
 
 
 class Chat:

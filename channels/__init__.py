@@ -1,0 +1,1 @@
+"""Rasa input channels of outcomes-coach: the web chat (`webchat.py`)."""

@@ -1,0 +1,139 @@
+"""What the web chat shows, built from Rasa's bot messages or tracker events, and what it accepts.
+
+No Sanic or Rasa imports: the channel hands in plain dicts, so these rules are tested on their own.
+The same :func:`present` serves a live reply and a conversation restored from the tracker store,
+so a reload shows exactly what the learner saw.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urlsplit
+
+SESSION_START = "/session_start"
+SENDER_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+MAX_METADATA_CHARS = 2000
+# Custom payloads that arrive right after the same content as readable text (rubric contract):
+# the chat shows the card and folds that text into it instead of showing it twice.
+CARDS = {"feedback_report": "report", "hint": "hint"}
+
+
+class BadRequest(ValueError):
+    """A request the chat cannot use; the message tells the sender what to change."""
+
+
+def parse_origins(text: str | None) -> frozenset[str]:
+    """Origins from a comma- or space-separated setting, refusing anything that is not one.
+
+    An origin is scheme://host[:port] with nothing after it; a typo such as a trailing path would
+    otherwise silently never match, so it stops the server with a message instead.
+    """
+    found = set()
+    for item in re.split(r"[\s,]+", text or ""):
+        if not item:
+            continue
+        parts = urlsplit(item)
+        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/") \
+                or parts.query or parts.fragment:
+            raise ValueError(f"'{item}' in COACH_ALLOWED_ORIGINS is not an origin; write it as "
+                             "scheme://host[:port], e.g. https://portal.example.org")
+        found.add(f"{parts.scheme}://{parts.netloc}".lower())
+    return frozenset(found)
+
+
+def origin_allowed(origin: str | None, host: str | None, allowed: frozenset[str]) -> bool:
+    """May a browser page from `origin` use the API of the server reached as `host`?
+
+    No Origin header means no cross-origin browser call (curl, a server, a same-origin GET), which
+    CORS does not govern. The chat page this server serves has its own host as origin.
+    """
+    if not origin:
+        return True
+    origin = origin.lower()
+    return origin in allowed or (bool(host) and urlsplit(origin).netloc == host.lower())
+
+
+def read_message(body, max_chars: int) -> tuple[str, str, dict | None]:
+    """The sender, message and metadata of a message request, or :class:`BadRequest` saying why."""
+    if not isinstance(body, dict):
+        raise BadRequest('Send a JSON object: {"sender": "...", "message": "...", "metadata": {...}}.')
+    sender = read_sender(body.get("sender"))
+    message = body.get("message")
+    if not isinstance(message, str) or not message.strip():
+        raise BadRequest("'message' must be some text.")
+    if len(message) > max_chars:
+        raise BadRequest(f"The message is {len(message)} characters long; the limit is {max_chars}. "
+                         "Shorten it and send it again.")
+    metadata = body.get("metadata")
+    if metadata is not None:
+        if not isinstance(metadata, dict):
+            raise BadRequest("'metadata' must be a JSON object, e.g. {\"scenario\": \"eric-battersby\"}.")
+        if len(json.dumps(metadata)) > MAX_METADATA_CHARS:
+            raise BadRequest(f"'metadata' is larger than {MAX_METADATA_CHARS} characters.")
+        if not isinstance(metadata.get("scenario", ""), str):
+            raise BadRequest("'metadata.scenario' must be a scenario id (text).")
+    return sender, message.strip(), metadata
+
+
+def read_sender(sender) -> str:
+    if not isinstance(sender, str) or not SENDER_RE.match(sender):
+        raise BadRequest("'sender' must be 1 to 64 letters, digits, '-' or '_'.")
+    return sender
+
+
+def present(bot_messages: list[dict], person: str | None) -> list[dict]:
+    """The chat's messages for a run of bot messages ({'text': ...} or {'custom': {...}}).
+
+    The person's lines come as "<name>: <line>" and are shown under the name; a report or hint
+    card takes in the readable text sent just before it, so the learner reads it once.
+    """
+    shown: list[dict] = []
+    prefix = f"{person}: " if person else None
+    for msg in bot_messages:
+        custom, text = msg.get("custom"), msg.get("text")
+        if isinstance(custom, dict):
+            kind = CARDS.get(custom.get("type"))
+            if kind is None:
+                continue  # a payload the chat has no card for
+            folded = None
+            if shown and shown[-1]["from"] == "coach" and "kind" not in shown[-1]:
+                folded = shown.pop()["text"]
+            shown.append({"from": "coach", "kind": kind, kind: custom, "text": folded})
+        elif text:
+            if prefix and text.startswith(prefix):
+                shown.append({"from": "person", "name": person, "text": text[len(prefix):]})
+            else:
+                shown.append({"from": "coach", "text": text})
+    return shown
+
+
+def from_events(events: list[dict], person: str | None) -> list[dict]:
+    """The conversation as the chat shows it, from tracker events (Event.as_dict()).
+
+    Starts at the latest session start, so a conversation started over shows only the new one.
+    """
+    start = max((i for i, e in enumerate(events)
+                 if e.get("event") == "action" and e.get("name") == "action_session_start"), default=0)
+    shown: list[dict] = []
+    run: list[dict] = []
+    for event in events[start:] + [{"event": "end"}]:
+        kind = event.get("event")
+        if kind == "bot":
+            run.append({"text": event.get("text"), "custom": (event.get("data") or {}).get("custom")})
+            continue
+        if kind in ("user", "end"):
+            shown += present(run, person)
+            run = []
+        if kind == "user" and event.get("text") and event["text"] != SESSION_START:
+            shown.append({"from": "learner", "text": event["text"]})
+    return shown
+
+
+def persona(scenario, slots: dict) -> dict:
+    """Who the learner is talking to, and their mood where the scenario lets the learner see it."""
+    turn = slots.get("persona_turn") or {}
+    state = slots.get("persona_state") or {}
+    mood = turn.get("mood") or scenario.rapport.mood(state.get("rapport", scenario.rapport.start))
+    return {"name": scenario.short_name, "mood": mood if scenario.show_mood else None,
+            "scenario": scenario.id, "title": scenario.title}

@@ -1,0 +1,208 @@
+"""The web chat as a Rasa input channel: the page, widget.js and a small JSON API, all at /chat/.
+
+Served by the Rasa server itself, so `make run` gives a working page with no front-end build.
+Conversations are read back from Rasa's tracker store (never kept here), so any replica can
+answer and a reload restores what the learner saw. Cross-origin use is limited to the origins in
+COACH_ALLOWED_ORIGINS; the API refuses every other origin with 403 and no CORS headers.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
+
+from dotenv import load_dotenv
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from actions import constants as c
+from channels import messages as m
+
+logger = logging.getLogger(__name__)
+WEB = Path(__file__).resolve().parent.parent / "web"
+ASSETS = {  # the only files the channel serves: path under /chat/ -> (file, content type)
+    "": ("chat.html", "text/html; charset=utf-8"),
+    "widget.js": ("widget.js", "text/javascript; charset=utf-8"),
+    "widget.css": ("widget.css", "text/css; charset=utf-8"),
+}
+# The chat page runs only this server's own script and style and talks only to this server.
+PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+            "img-src 'self'; base-uri 'none'; form-action 'none'")
+
+
+class WholeMessages(CollectingOutputChannel):
+    """Collects bot messages whole: Rasa's REST collector splits text at blank lines, which would
+    cut the brief and the report into pieces that no longer match the tracker's history."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "webchat"
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self._persist_message(self._message(recipient_id, text=text))
+
+
+class WebChatInput(InputChannel):
+    """Chat page, embeddable widget, message and history endpoints."""
+
+    def __init__(self, allowed_origins: frozenset[str] = frozenset(), max_message_chars: int = 2000):
+        self.allowed_origins = allowed_origins
+        self.max_message_chars = max_message_chars
+
+    @classmethod
+    def name(cls) -> Text:
+        return "webchat"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WebChatInput":
+        """Origins come from COACH_ALLOWED_ORIGINS (.env), not credentials.yml, so that `rasa shell`,
+        which reads the same credentials file, never needs the setting."""
+        load_dotenv()  # values already in the environment win over .env
+        credentials = credentials or {}
+        return cls(allowed_origins=m.parse_origins(os.environ.get("COACH_ALLOWED_ORIGINS")),
+                   max_message_chars=int(credentials.get("max_message_chars", 2000)))
+
+    def url_prefix(self) -> Text:
+        return "/chat"  # absolute, so Rasa mounts it at /chat rather than /webhooks/webchat
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        bp = Blueprint("webchat", __name__)
+
+        def is_api(request: Request) -> bool:
+            return "/api/" in request.path
+
+        def allowed(request: Request) -> bool:
+            return m.origin_allowed(request.headers.get("origin"), request.headers.get("host"), self.allowed_origins)
+
+        @bp.middleware("request")
+        async def refuse_other_origins(request: Request) -> Optional[HTTPResponse]:
+            # Before the handler runs, so a refused message never reaches the bot.
+            if is_api(request) and not allowed(request):
+                return refusal(request)
+            return None
+
+        @bp.middleware("response")
+        async def cors(request: Request, resp: HTTPResponse) -> Optional[HTTPResponse]:
+            # Rasa's own CORS layer answers every preflight first (with no origins allowed), so the
+            # decision for the chat's API is made here, last.
+            if not is_api(request):
+                return None
+            if not allowed(request):
+                return refusal(request)
+            origin = request.headers.get("origin")
+            if request.method == "OPTIONS":
+                resp = response.empty(status=204)
+            if origin:
+                resp.headers["Access-Control-Allow-Origin"] = origin
+                resp.headers["Vary"] = "Origin"
+                if request.method == "OPTIONS":
+                    resp.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+                    resp.headers["Access-Control-Allow-Headers"] = "Content-Type"
+                    resp.headers["Access-Control-Max-Age"] = "600"
+            return resp
+
+        def refusal(request: Request) -> HTTPResponse:
+            origin = request.headers.get("origin")
+            logger.warning("webchat: refused a request from origin %s (not in COACH_ALLOWED_ORIGINS)", origin)
+            return response.json({"error": f"This coach does not accept requests from {origin}. "
+                                           "Ask its administrator to add that site to COACH_ALLOWED_ORIGINS."},
+                                 status=403)
+
+        @bp.route("/", methods=["GET"])
+        async def page(request: Request) -> HTTPResponse:
+            if not request.path.endswith("/"):  # relative links in the page need the trailing slash
+                query = f"?{request.query_string}" if request.query_string else ""
+                return response.redirect(f"{request.path}/{query}")
+            return await asset("")
+
+        @bp.route("/widget.js", methods=["GET"])
+        async def widget_js(request: Request) -> HTTPResponse:
+            return await asset("widget.js")
+
+        @bp.route("/widget.css", methods=["GET"])
+        async def widget_css(request: Request) -> HTTPResponse:
+            return await asset("widget.css")
+
+        async def asset(name: str) -> HTTPResponse:
+            file, mime = ASSETS[name]
+            headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
+            if file.endswith(".html"):
+                headers.update({"Content-Security-Policy": PAGE_CSP, "Referrer-Policy": "no-referrer"})
+            return await response.file(WEB / file, mime_type=mime, headers=headers)
+
+        @bp.route("/api/message", methods=["POST", "OPTIONS"])
+        async def message(request: Request) -> HTTPResponse:
+            if request.method == "OPTIONS":  # normally answered by the CORS layers before this
+                return response.empty(status=204)
+            try:
+                sender, text, metadata = m.read_message(json_body(request), self.max_message_chars)
+            except m.BadRequest as exc:
+                return response.json({"error": str(exc)}, status=400)
+            agent = request.app.ctx.agent
+            if not agent or not agent.is_ready():
+                return response.json({"error": "The coach has no trained model loaded yet; try again shortly."},
+                                     status=503)
+            out = WholeMessages()
+            try:
+                if text == m.SESSION_START and not await agent.tracker_store.exists(sender):
+                    await start_session(agent, sender, out, metadata)
+                else:
+                    await on_new_message(UserMessage(text, out, sender, input_channel=self.name(), metadata=metadata))
+            except Exception:  # the learner keeps the message and can send it again
+                logger.exception("webchat: could not handle a message from %s", sender)
+                return response.json({"error": "The coach could not answer just now. Please send it again."},
+                                     status=502)
+            return response.json(await conversation(agent, sender, out.messages, None))
+
+        @bp.route("/api/history", methods=["GET", "OPTIONS"])
+        async def history(request: Request) -> HTTPResponse:
+            if request.method == "OPTIONS":
+                return response.empty(status=204)
+            try:
+                sender = m.read_sender(request.args.get("sender"))
+            except m.BadRequest as exc:
+                return response.json({"error": str(exc)}, status=400)
+            return response.json(await conversation(request.app.ctx.agent, sender, None, request.args.get("scenario")))
+
+        return bp
+
+
+def json_body(request: Request) -> Any:
+    try:
+        return request.json
+    except Exception:
+        raise m.BadRequest("The request body is not valid JSON.") from None
+
+
+async def start_session(agent, sender: str, out: WholeMessages, metadata: Optional[dict]) -> None:
+    """Run only the session start for a new conversation, so the brief shows before the first
+    message. Handing '/session_start' to Rasa would run it twice: once because the tracker is new,
+    once for the intent."""
+    async with agent.lock_store.lock(sender):
+        tracker = await agent.processor.fetch_tracker_with_initial_session(sender, out, metadata)
+        await agent.processor.save_tracker(tracker)
+
+
+async def conversation(agent, sender: str, bot_messages: Optional[list], requested: Optional[str]) -> dict:
+    """The reply (or, without bot_messages, the whole history) and who the learner is talking to."""
+    from actions.context import library, settings
+    from coach.conversation import ScenarioUnavailable, choose_scenario
+
+    tracker = await agent.tracker_store.retrieve_full_tracker(sender) if agent else None
+    slots = tracker.current_slot_values() if tracker else {}
+    try:
+        scenario, _ = choose_scenario(library(), slots.get(c.SLOT_SCENARIO) or requested, settings().default_scenario)
+        who = m.persona(scenario, slots)
+    except ScenarioUnavailable:
+        who = None
+    name = who["name"] if who else None
+    if bot_messages is None:
+        events = [e.as_dict() for e in tracker.events] if tracker else []
+        shown = m.from_events(events, name)
+    else:
+        shown = m.present(bot_messages, name)
+    return {"sender": sender, "messages": shown, "persona": who}

@@ -1,0 +1,85 @@
+"""The chat as a learner sees it, and the checks the browser tests share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import requests
+from playwright.sync_api import Page, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = ROOT / "results" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+REPLY_TIMEOUT_MS = 60_000
+VERDICTS = {"met": "Met", "partly": "Partly met", "not_met": "Not met"}
+
+
+class ChatPage:
+    """The chat as a learner sees it, found by role and label as assistive technology would."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.log = page.get_by_role("log", name="Conversation")
+        self.typing = page.get_by_role("status")
+        self.alert = page.get_by_role("alert")
+        self.persons = page.locator(".oc-person")
+        self.report = page.locator(".oc-report")
+
+    @property
+    def box(self):
+        return self.page.locator("#oc-input")
+
+    def button(self, name: str):
+        return self.page.get_by_role("button", name=name, exact=True)
+
+    def wait_ready(self, persons: int = 1) -> "ChatPage":
+        """Wait until the brief and the person's opening (or a restored conversation) show."""
+        expect(self.persons).to_have_count(persons, timeout=REPLY_TIMEOUT_MS)
+        expect(self.typing).to_be_hidden()
+        return self
+
+    def say(self, text: str) -> str:
+        """Type, press Enter, and return the person's reply."""
+        before = self.persons.count()
+        self.box.fill(text)
+        self.box.press("Enter")
+        expect(self.persons).to_have_count(before + 1, timeout=REPLY_TIMEOUT_MS)
+        expect(self.typing).to_be_hidden()
+        return self.persons.last.locator("p").inner_text()
+
+    def storage(self) -> dict:
+        return self.page.evaluate("() => Object.assign({}, localStorage)")
+
+    def sender(self) -> str:
+        (sender,) = [v for k, v in self.storage().items() if k.startswith("outcomes-coach:")]
+        return sender
+
+
+def history(bot, sender: str) -> dict:
+    resp = requests.get(f"{bot.rasa_url}/chat/api/history", params={"sender": sender}, timeout=30)
+    resp.raise_for_status()
+    return resp.json()
+
+
+def run_axe(page: Page) -> list[dict]:
+    """axe-core's serious and critical violations on the page (the widget's shadow DOM included)."""
+    page.evaluate(AXE.read_text() + "\n;0")
+    found = page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']})).violations
+        .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))""")
+    return [v for v in found if v["impact"] in ("serious", "critical")]
+
+
+def post(bot, sender: str, message: str, metadata: dict | None = None, origin: str | None = None) -> requests.Response:
+    """One message through the chat's own API, as the widget sends it."""
+    headers = {"Origin": origin} if origin else {}
+    return requests.post(f"{bot.rasa_url}/chat/api/message", json={"sender": sender, "message": message,
+                         "metadata": metadata}, headers=headers, timeout=60)
+
+
+def storage_key(bot, scenario: str = "") -> str:
+    """Where the chat page keeps the conversation's id (and nothing else) in localStorage."""
+    return f"outcomes-coach:{bot.rasa_url}/chat/:{scenario}"

@@ -1,0 +1,90 @@
+"""The web chat's rules without a server: what is shown, what is accepted, who may call."""
+
+import pytest
+
+from channels import messages as m
+
+REPORT = {"type": "feedback_report", "final": True, "criteria": []}
+HINT = {"type": "hint", "criterion": "powerful_questions", "text": "Hint - ask openly."}
+
+
+def test_person_lines_are_shown_under_the_name_and_coach_text_as_the_coach():
+    shown = m.present([{"text": "Role-play: Eric\n\nThe brief."}, {"text": "Eric: Come in, then."}], "Eric")
+    assert shown == [{"from": "coach", "text": "Role-play: Eric\n\nThe brief."},
+                     {"from": "person", "name": "Eric", "text": "Come in, then."}]
+
+
+def test_a_line_only_starting_with_the_name_is_not_taken_for_the_person():
+    assert m.present([{"text": "Ericsson phoned"}], "Eric") == [{"from": "coach", "text": "Ericsson phoned"}]
+
+
+def test_report_and_hint_cards_take_in_the_text_sent_just_before_them():
+    shown = m.present([{"text": "Eric: Bye, love."}, {"text": "Your feedback\n1. ..."}, {"custom": REPORT},
+                       {"text": "Hint - ask openly."}, {"custom": HINT}], "Eric")
+    assert [s.get("kind") for s in shown] == [None, "report", "hint"]
+    assert shown[1] == {"from": "coach", "kind": "report", "report": REPORT, "text": "Your feedback\n1. ..."}
+    assert shown[2]["text"] == "Hint - ask openly."
+    assert shown[0]["text"] == "Bye, love."  # a person's line is never folded into a card
+
+
+def test_a_card_with_no_text_before_it_keeps_none_and_unknown_payloads_are_left_out():
+    assert m.present([{"custom": HINT}, {"custom": {"type": "carousel"}}], "Eric") == \
+        [{"from": "coach", "kind": "hint", "hint": HINT, "text": None}]
+
+
+def test_history_starts_at_the_latest_session_and_hides_the_session_start_command():
+    events = [
+        {"event": "action", "name": "action_session_start"}, {"event": "bot", "text": "Old brief"},
+        {"event": "user", "text": "old words"},
+        {"event": "user", "text": "/session_start"},
+        {"event": "action", "name": "action_session_start"},
+        {"event": "bot", "text": "Brief", "data": {}}, {"event": "bot", "text": "Eric: Hello."},
+        {"event": "session_started"}, {"event": "slot", "name": "scenario_id"},
+        {"event": "user", "text": "what do you enjoy?"}, {"event": "action", "name": "action_persona_reply"},
+        {"event": "bot", "text": "Eric: Joinery."},
+        {"event": "user", "text": "/request_hint"},
+        {"event": "bot", "text": "Hint - ask openly."}, {"event": "bot", "text": None, "data": {"custom": HINT}},
+    ]
+    shown = m.from_events(events, "Eric")
+    assert [(s["from"], s.get("kind"), s["text"]) for s in shown] == [
+        ("coach", None, "Brief"), ("person", None, "Hello."), ("learner", None, "what do you enjoy?"),
+        ("person", None, "Joinery."), ("learner", None, "/request_hint"), ("coach", "hint", "Hint - ask openly.")]
+
+
+def test_allowed_origins_setting_is_parsed_and_mistakes_are_refused():
+    assert m.parse_origins("https://Portal.example.org, http://127.0.0.1:8080/ ") == \
+        frozenset({"https://portal.example.org", "http://127.0.0.1:8080"})
+    assert m.parse_origins("") == frozenset()
+    for wrong in ("portal.example.org", "https://portal.example.org/academy", "ftp://x.org"):
+        with pytest.raises(ValueError, match="COACH_ALLOWED_ORIGINS"):
+            m.parse_origins(wrong)
+
+
+def test_only_listed_origins_and_the_server_itself_may_call():
+    allowed = frozenset({"http://127.0.0.1:8080"})
+    assert m.origin_allowed("http://127.0.0.1:8080", "127.0.0.1:5005", allowed)
+    assert m.origin_allowed("http://127.0.0.1:5005", "127.0.0.1:5005", allowed)  # the chat page itself
+    assert m.origin_allowed(None, "127.0.0.1:5005", allowed)  # not a browser cross-origin call
+    assert not m.origin_allowed("http://127.0.0.1:9090", "127.0.0.1:5005", allowed)
+    assert not m.origin_allowed("null", "127.0.0.1:5005", allowed)
+
+
+@pytest.mark.parametrize("body, says", [
+    ([], "JSON object"),
+    ({"message": "hi"}, "'sender'"),
+    ({"sender": "a b", "message": "hi"}, "'sender'"),
+    ({"sender": "s1", "message": "   "}, "'message'"),
+    ({"sender": "s1", "message": 5}, "'message'"),
+    ({"sender": "s1", "message": "x" * 11}, "11 characters long; the limit is 10"),
+    ({"sender": "s1", "message": "hi", "metadata": "eric"}, "'metadata' must be a JSON object"),
+    ({"sender": "s1", "message": "hi", "metadata": {"scenario": 3}}, "'metadata.scenario'"),
+    ({"sender": "s1", "message": "hi", "metadata": {"x": "y" * 3000}}, "larger than"),
+])
+def test_bad_messages_are_refused_with_what_to_change(body, says):
+    with pytest.raises(m.BadRequest, match=says):
+        m.read_message(body, max_chars=10)
+
+
+def test_a_good_message_is_read():
+    assert m.read_message({"sender": "web-1f", "message": " hello ", "metadata": {"scenario": "eric-battersby"}}, 10) == \
+        ("web-1f", "hello", {"scenario": "eric-battersby"})

@@ -1,0 +1,350 @@
+/*
+ * outcomes-coach web chat. One script tag puts it on any page the coach allows:
+ *
+ *   <script src="https://coach.example.org/chat/widget.js" data-scenario="eric-battersby"
+ *           data-server="https://coach.example.org" data-target="#practice"></script>
+ *
+ * data-server: the coach's address (default: where this script came from).
+ * data-scenario: the role-play to start (default: the coach's default; the chat page also reads
+ * ?scenario= from its own link). data-target: a CSS selector to render into (default: right
+ * after the script tag).
+ *
+ * Every piece of text is set with textContent, never parsed as HTML. The conversation lives on the
+ * server; the browser keeps only the conversation's id, so a reload asks the server for it.
+ */
+(function () {
+  "use strict";
+
+  const script = document.currentScript;
+  if (!script) return;
+
+  const TEXT = {
+    title: "Practice conversation",
+    you: "You",
+    coach: "Coach",
+    hint: "Hint",
+    send: "Send",
+    label: (name) => `Your message to ${name}`,
+    typing: (name) => `${name} is typing…`,
+    preparing: "The coach is preparing your feedback…",
+    mood: "Mood:",
+    tools: "Coach",
+    getHint: "Get a hint",
+    finish: "Finish and get feedback",
+    restart: "Start again",
+    retry: "Try again",
+    confirmRestart: "Start a new conversation? This one stays saved on the server but will no longer show here.",
+    empty: "Type a message first.",
+    offline: (server) => `Could not reach the coach at ${server}. Check your connection.`,
+    refused: (origin) => `The coach does not accept requests from this site (${origin}). ` +
+      "Ask your administrator to add it to the coach's allowed origins (COACH_ALLOWED_ORIGINS).",
+    slow: "The coach is taking too long to answer. Please try again.",
+    failed: (status) => `The coach answered with an error (${status}). Please try again.`,
+    kept: "Your message is still in the box: send it again when you are ready.",
+    verdict: { met: "Met", partly: "Partly met", not_met: "Not met" },
+    reportFinal: "Your feedback",
+    reportInterim: "Feedback so far",
+    figures: (f, hints) => `${f.turns} turns · ${f.questions} questions · ${pct(f.open_share)} open · ` +
+      `${f.outcomes_disclosed} of ${f.outcomes_total} outcomes drawn out · hints used: ${hints}`,
+    outcomes: "What the person wants, in their words",
+    unheard: (n, some) => `${n}${some ? " more" : ""} outcome${n === 1 ? "" : "s"} not heard this time.`,
+    turn: (n) => `Turn ${n}: `,
+    tryThis: "Try: ",
+    asText: "The report as plain text",
+  };
+  // Buttons send these commands; they show in the conversation as a short note, not as speech.
+  const COMMANDS = new Map([
+    ["/session_start", null],
+    ["/request_hint", "You asked for a hint."],
+    ["/goodbye", "You finished the conversation."],
+  ]);
+  const TIMEOUT_MS = 90000;
+
+  const pageMode = script.dataset.mode === "page";
+  const base = script.dataset.server
+    ? new URL("chat/", script.dataset.server.replace(/\/*$/, "/"))
+    : new URL("./", script.src);
+  const scenario = script.dataset.scenario ||
+    (pageMode ? new URLSearchParams(location.search).get("scenario") : "") || "";
+  const storeKey = `outcomes-coach:${base.href}:${scenario}`;
+
+  let sender = remember() || newSender();
+  let person = "the person";
+  let busy = false;
+  let retry = null;
+  let cards = 0;
+
+  // ---- building blocks -------------------------------------------------------------------
+
+  /** An element with attributes and children; strings become text nodes, never markup. */
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === false || value == null) continue;
+      node.setAttribute(key, value === true ? "" : String(value));
+    }
+    for (const child of children.flat()) {
+      if (child == null || typeof child === "boolean" || typeof child === "number") continue;
+      node.append(typeof child === "string" ? document.createTextNode(child) : child);
+    }
+    return node;
+  }
+
+  function pct(share) {
+    return `${Math.round((Number(share) || 0) * 100)}%`;
+  }
+
+  function remember() {
+    try { return localStorage.getItem(storeKey); } catch (e) { return null; }
+  }
+
+  function newSender() {
+    const bytes = crypto.getRandomValues(new Uint8Array(12));
+    const id = "web-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    try { localStorage.setItem(storeKey, id); } catch (e) { /* private mode: this visit only */ }
+    return id;
+  }
+
+  // ---- the widget's parts ----------------------------------------------------------------
+
+  const host = el("div", { class: "oc-host" });
+  const target = script.dataset.target && document.querySelector(script.dataset.target);
+  if (target) target.append(host); else script.after(host);
+  const root = host.attachShadow({ mode: "open" });
+
+  const nameEl = el("span", { class: "oc-name" }, "…");
+  const moodValue = el("span", { class: "oc-mood-value" });
+  const moodEl = el("p", { class: "oc-mood", hidden: true }, TEXT.mood + " ", moodValue);
+  const log = el("div", { class: "oc-log", role: "log", "aria-live": "off", "aria-label": "Conversation", tabindex: "0" });
+  const typing = el("p", { class: "oc-typing", role: "status" });
+  const errorText = el("span");
+  const retryButton = el("button", { type: "button", class: "oc-retry" }, TEXT.retry);
+  const errorEl = el("div", { class: "oc-error", role: "alert" });
+  const label = el("label", { for: "oc-input" }, TEXT.label(person));
+  const box = el("textarea", { id: "oc-input", rows: "2", autocomplete: "off" });
+  const sendButton = el("button", { type: "submit", class: "oc-send" }, TEXT.send);
+  const form = el("form", { class: "oc-form" }, label, el("div", { class: "oc-row" }, box, sendButton));
+  const tool = (text, act) => el("button", { type: "button", class: "oc-tool", "data-act": act }, text);
+  const tools = el("div", { class: "oc-tools", role: "group", "aria-label": TEXT.tools },
+    tool(TEXT.getHint, "hint"), tool(TEXT.finish, "finish"), tool(TEXT.restart, "restart"));
+
+  root.append(
+    el("link", { rel: "stylesheet", href: new URL("widget.css", base).href }),
+    el("section", { class: pageMode ? "oc oc-full" : "oc", "aria-labelledby": "oc-title" },
+      el("header", { class: "oc-head" },
+        el("h2", { id: "oc-title" }, TEXT.title + ": ", nameEl),
+        moodEl),
+      log, typing, errorEl, form, tools));
+  typing.hidden = true;
+  errorEl.hidden = true;
+
+  // ---- talking to the server -------------------------------------------------------------
+
+  class Problem extends Error {}
+
+  async function call(path, options) {
+    const ctrl = new AbortController();
+    const timer = setTimeout(() => ctrl.abort(), TIMEOUT_MS);
+    let resp;
+    try {
+      resp = await fetch(new URL(path, base), { ...options, signal: ctrl.signal, credentials: "omit", cache: "no-store" });
+    } catch (err) {
+      throw new Problem(err.name === "AbortError" ? TEXT.slow : await whyUnreachable());
+    } finally {
+      clearTimeout(timer);
+    }
+    let body = null;
+    try { body = await resp.json(); } catch (e) { /* not JSON: say the status */ }
+    if (!resp.ok) throw new Problem((body && body.error) || TEXT.failed(resp.status));
+    return body;
+  }
+
+  /** A refused cross-origin call looks like a network failure to a page; a stylesheet fetch needs
+   * no permission, so if it arrives the server is up and it is this site that is not allowed. */
+  async function whyUnreachable() {
+    if (location.origin !== base.origin) {
+      try {
+        await fetch(new URL("widget.css", base), { mode: "no-cors", cache: "no-store" });
+        return TEXT.refused(location.origin);
+      } catch (e) { /* the server is down or the network is */ }
+    }
+    return TEXT.offline(base.origin);
+  }
+
+  function showError(message, again) {
+    errorText.textContent = message;
+    errorEl.replaceChildren(errorText, " ", retryButton);
+    errorEl.hidden = false;
+    retry = again;
+  }
+
+  function clearError() {
+    errorEl.hidden = true;
+    errorEl.replaceChildren();
+    retry = null;
+  }
+
+  function setBusy(on, command) {
+    busy = on;
+    typing.textContent = on ? (command && command !== "/session_start" ? TEXT.preparing : TEXT.typing(person)) : "";
+    typing.hidden = !on;
+    host.toggleAttribute("data-busy", on);
+    for (const button of [sendButton, ...tools.children]) button.setAttribute("aria-disabled", String(on));
+  }
+
+  /** Send a message (typed, or a button's command); on failure nothing is lost and it can be resent. */
+  async function send(text, fromBox) {
+    if (busy) return;
+    clearError();
+    const command = COMMANDS.has(text) ? text : null;
+    const pending = command === "/session_start" ? null : show({ from: "learner", text }, true);
+    setBusy(true, command);
+    try {
+      const metadata = scenario ? { scenario } : undefined;
+      const data = await call("api/message", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ sender, message: text, metadata }),
+      });
+      if (pending) pending.classList.remove("oc-pending");
+      if (fromBox && box.value.trim() === text) box.value = "";
+      update(data);
+    } catch (err) {
+      if (pending) pending.remove();
+      const again = fromBox ? () => submit() : () => send(text, false);
+      showError(fromBox ? `${err.message} ${TEXT.kept}` : err.message, again);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function restore() {
+    clearError();
+    setBusy(true);
+    let data;
+    try {
+      data = await call(`api/history?sender=${encodeURIComponent(sender)}&scenario=${encodeURIComponent(scenario)}`);
+    } catch (err) {
+      showError(err.message, restore);
+      return;
+    } finally {
+      setBusy(false);
+    }
+    update(data);
+    log.setAttribute("aria-live", "polite");  // announce new messages, not the restored ones
+    if (!data.messages.length) await send("/session_start", false);
+  }
+
+  function submit() {
+    const text = box.value.trim();
+    if (!text) {
+      showError(TEXT.empty, null);
+      box.focus();
+      return;
+    }
+    send(text, true);
+  }
+
+  function startAgain() {
+    if (busy || !window.confirm(TEXT.confirmRestart)) return;
+    clearError();
+    sender = newSender();
+    log.replaceChildren();
+    send("/session_start", false);
+    box.focus();
+  }
+
+  // ---- showing the conversation ----------------------------------------------------------
+
+  function update(data) {
+    if (data.persona) {
+      person = data.persona.name;
+      nameEl.textContent = person;
+      label.textContent = TEXT.label(person);
+      moodValue.textContent = data.persona.mood || "";
+      moodEl.hidden = !data.persona.mood;
+    }
+    for (const message of data.messages) show(message, false);
+  }
+
+  function show(message, pending) {
+    let node;
+    if (message.from === "learner" && COMMANDS.has(message.text)) {
+      if (COMMANDS.get(message.text) === null) return null;
+      node = el("p", { class: "oc-note" }, COMMANDS.get(message.text));
+    } else if (message.kind === "report") {
+      node = reportCard(message.report, message.text);
+    } else if (message.kind === "hint") {
+      node = bubble("oc-hint", TEXT.hint, message.hint.text || message.text);
+    } else if (message.from === "person") {
+      node = bubble("oc-person", message.name, message.text);
+    } else if (message.from === "learner") {
+      node = bubble("oc-learner", TEXT.you, message.text);
+    } else {
+      node = bubble("oc-coach", TEXT.coach, message.text);
+    }
+    if (pending) node.classList.add("oc-pending");
+    log.append(node);
+    log.scrollTop = log.scrollHeight;
+    return node;
+  }
+
+  function bubble(kind, who, text) {
+    return el("div", { class: `oc-msg ${kind}` }, el("span", { class: "oc-who" }, who), el("p", {}, text || ""));
+  }
+
+  function reportCard(report, text) {
+    const id = `oc-report-${++cards}`;
+    const heading = (text && text.split("\n")[0]) || (report.final ? TEXT.reportFinal : TEXT.reportInterim);
+    const heard = (report.outcomes || []).filter((o) => o.disclosed);
+    const unheard = (report.outcomes || []).length - heard.length;
+    return el("article", { class: "oc-report", "aria-labelledby": id },
+      el("h3", { id }, heading),
+      report.figures && el("p", { class: "oc-figures" }, TEXT.figures(report.figures, report.hints_used || 0)),
+      el("ol", { class: "oc-criteria" }, (report.criteria || []).map(criterion)),
+      heard.length || unheard ? el("section", { class: "oc-outcomes" },
+        el("h4", {}, TEXT.outcomes),
+        heard.length && el("ul", {}, heard.map((o) => el("li", {}, `“${o.words}”`))),
+        unheard && el("p", {}, TEXT.unheard(unheard, heard.length > 0))) : null,
+      text && el("details", {}, el("summary", {}, TEXT.asText), el("pre", {}, text)));
+  }
+
+  function criterion(c) {
+    const verdict = TEXT.verdict[c.verdict] ? c.verdict : "not_met";
+    const fill = el("span", { class: "oc-fill" });
+    fill.style.width = pct(c.score);
+    return el("li", { class: `oc-crit oc-${verdict}`, "data-criterion": c.id },
+      el("div", { class: "oc-crit-head" },
+        el("h4", {}, c.title || c.id),
+        el("span", { class: "oc-verdict" }, TEXT.verdict[verdict])),
+      el("div", { class: "oc-score" },
+        el("span", { class: "oc-bar", "aria-hidden": "true" }, fill),
+        el("span", { class: "oc-pct" }, pct(c.score))),
+      c.note && el("p", { class: "oc-crit-note" }, c.note),
+      (c.evidence || []).length ? el("ul", { class: "oc-evidence" }, c.evidence.map((e) =>
+        el("li", {}, TEXT.turn(e.turn), el("q", {}, e.text), e.note ? ` (${e.note})` : ""))) : null,
+      c.suggestion && el("p", { class: "oc-suggestion" }, el("strong", {}, TEXT.tryThis), c.suggestion));
+  }
+
+  // ---- wiring ----------------------------------------------------------------------------
+
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submit();
+  });
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      submit();
+    }
+  });
+  retryButton.addEventListener("click", () => (retry ? retry() : clearError()));
+  tools.addEventListener("click", (event) => {
+    const act = event.target.closest("button") && event.target.closest("button").dataset.act;
+    if (act === "hint") send("/request_hint", false);
+    else if (act === "finish") send("/goodbye", false);
+    else if (act === "restart") startAgain();
+  });
+
+  restore();
+})();
