@@ -8,7 +8,7 @@ from coach import check
 from coach.scenario import load_scenario
 from tests.conftest import FIXTURES, ROOT
 
-SCENARIOS = sorted((ROOT / "scenarios").glob("*.yml"))
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yml")) + [ROOT / "docs" / "scenario-template.yml"]
 MINI = (FIXTURES / "mini.yml").read_text()
 
 
