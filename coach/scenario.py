@@ -574,18 +574,19 @@ class ScenarioLibrary:
     def __init__(self, directory: str | Path):
         self.directory = Path(directory)
         self._lock = threading.Lock()
-        self._by_path: dict[Path, tuple[float, Scenario]] = {}
+        self._by_path: dict[Path, tuple[tuple, Scenario]] = {}
         self._errors: dict[Path, ScenarioError] = {}
-        self._stamps: dict[Path, float] = {}
+        self._stamps: dict[Path, tuple] = {}
 
     def refresh(self) -> None:
         with self._lock:
             paths = sorted(self.directory.glob("*.yml")) + sorted(self.directory.glob("*.yaml"))
             for path in paths:
                 try:
-                    stamp = path.stat().st_mtime_ns
+                    info = path.stat()
                 except FileNotFoundError:
                     continue
+                stamp = (info.st_mtime_ns, info.st_size)  # size too: two saves can share a clock tick
                 if self._stamps.get(path) == stamp:
                     continue
                 self._stamps[path] = stamp
