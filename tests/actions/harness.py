@@ -44,7 +44,8 @@ class Conversation:
     async def say(self, text: str, intent: str, form: str) -> list[dict]:
         self.latest = {"text": text, "intent": {"name": intent, "confidence": 0.95}, "entities": [],
                        "question_form": {"name": form, "confidence": 0.9}}
-        self.events.append({"event": "user", "text": text, "parse_data": self.latest})
+        self.events.append({"event": "user", "text": text, "parse_data": self.latest,
+                            "metadata": self.slots["session_started_metadata"] or {}})
         out = []
         for action in ROUTES.get(intent, [ActionPersonaReply()]):
             out += await self.run(action)

@@ -1,0 +1,92 @@
+"""Trainer results and learner records, from events made by the real actions."""
+
+import csv
+import io
+
+from coach import results
+from coach.scenario import load_scenario
+from tests.actions.harness import Conversation
+from tests.actions.test_feedback import CHECKLIST, STRONG
+from tests.conftest import FIXTURES
+
+MINI = load_scenario(FIXTURES / "mini.yml")
+
+
+def scenario_for(sid):
+    return MINI if sid == "mini-test" else None
+
+
+async def held(script, sender, learner, when, goodbye=True):
+    conv = Conversation(sender=sender, metadata={"learner": learner})
+    await conv.start()
+    for turn in script:
+        await conv.say(*turn)
+    if goodbye:
+        await conv.say("bye for now", "goodbye", "none")
+    for i, e in enumerate(conv.events):
+        e["timestamp"] = when + i
+    return conv
+
+
+async def sessions():
+    a = await held(STRONG, "s-1", "alex", 1_780_000_000)           # 2026-05-28
+    b = await held(CHECKLIST, "s-2", "bo", 1_780_100_000)           # 2026-05-30
+    c = await held(STRONG[:3], "s-3", "alex", 1_780_200_000, False)  # 2026-05-31, not finished
+    return [results.session_from_events(x.sender, x.events, scenario_for) for x in (a, b, c)]
+
+
+async def test_session_summary_and_transcript():
+    strong, checklist, unfinished = await sessions()
+    assert (strong.learner, strong.scenario, strong.finished, strong.date) == ("alex", "mini-test", True, "2026-05-28")
+    assert strong.turns == len(STRONG) + 1 and unfinished.finished is False
+    row = strong.transcript[1]
+    assert (row["text"], row["move"], row["form"]) == (STRONG[1][0], "ask_strengths", "open")
+    assert row["disclosed"] == [{"id": "garden", "kind": "strength", "words": None}]
+    assert row["replies"] and row["replies"][0].startswith("Ada: ")
+    outcome_rows = [r for r in strong.transcript if any(d["kind"] == "outcome" for d in r["disclosed"])]
+    assert outcome_rows and outcome_rows[0]["disclosed"][0]["words"] == "I want to enter my roses in the village show again"
+    assert strong.report["final"] is True and unfinished.report["final"] is False
+
+
+async def test_cohort_counts_match_the_sessions():
+    all_sessions = await sessions()
+    summary = results.cohort(all_sessions)
+    assert summary["sessions"] == 3 and summary["learners"] == 2 and summary["finished"] == 2
+    by_id = {c["id"]: c for c in summary["criteria"]}
+    expected = {}
+    for s in all_sessions:
+        v = next(c["verdict"] for c in s.report["criteria"] if c["id"] == "started_with_strengths")
+        expected[v] = expected.get(v, 0) + 1
+    assert {k: v for k, v in by_id["started_with_strengths"]["counts"].items() if v} == expected
+    assert sum(by_id["desired_outcomes"]["counts"].values()) == 3
+
+
+async def test_filters_and_csv():
+    all_sessions = await sessions()
+    assert [s.sender_id for s in results.filter_sessions(all_sessions, learner="alex")] == ["s-3", "s-1"]
+    assert [s.sender_id for s in results.filter_sessions(all_sessions, date_from="2026-05-29")] == ["s-3", "s-2"]
+    assert results.filter_sessions(all_sessions, scenario="other") == []
+    rows = list(csv.DictReader(io.StringIO(results.to_csv(all_sessions))))
+    assert [r["sender_id"] for r in rows] == ["s-1", "s-2", "s-3"]
+    assert rows[1]["started_with_strengths_verdict"] == "not_met" and rows[0]["powerful_questions_verdict"] == "met"
+
+
+def test_csv_neutralises_formula_like_ids():
+    s = results.Session(sender_id="=cmd()", learner="+x", scenario="mini-test", started=None, ended=None,
+                        finished=False, turns=0)
+    row = list(csv.reader(io.StringIO(results.to_csv([s]))))[1]
+    assert row[2] == "'+x" and row[4] == "'=cmd()"
+
+
+async def test_practice_record_lists_sessions_with_evidence():
+    all_sessions = await sessions()
+    record = results.practice_record([s for s in all_sessions if s.learner == "alex"])
+    assert record.count("mini-test") == 2 and "2026-05-28" in record and "2026-05-31" in record
+    assert f'"{STRONG[1][0]}"' in record
+    assert "Started with strengths: met" in record
+
+
+async def test_conversation_without_learner_turns_is_not_a_session():
+    conv = Conversation(sender="empty")
+    await conv.start()
+    assert results.session_from_events("empty", conv.events, scenario_for) is None
