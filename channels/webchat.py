@@ -91,8 +91,8 @@ class WebChatInput(InputChannel):
             # decision for the chat's API is made here, last.
             if not is_api(request):
                 return None
-            if not allowed(request):
-                return refusal(request)
+            if not allowed(request):  # only a preflight gets here unrefused
+                return refusal(request) if request.method == "OPTIONS" else None
             origin = request.headers.get("origin")
             if request.method == "OPTIONS":
                 resp = response.empty(status=204)

@@ -140,8 +140,6 @@
 
   // ---- talking to the server -------------------------------------------------------------
 
-  class Problem extends Error {}
-
   async function call(path, options) {
     const ctrl = new AbortController();
     const timer = setTimeout(() => ctrl.abort(), TIMEOUT_MS);
@@ -149,13 +147,13 @@
     try {
       resp = await fetch(new URL(path, base), { ...options, signal: ctrl.signal, credentials: "omit", cache: "no-store" });
     } catch (err) {
-      throw new Problem(err.name === "AbortError" ? TEXT.slow : await whyUnreachable());
+      throw new Error(err.name === "AbortError" ? TEXT.slow : await whyUnreachable());
     } finally {
       clearTimeout(timer);
     }
     let body = null;
     try { body = await resp.json(); } catch (e) { /* not JSON: say the status */ }
-    if (!resp.ok) throw new Problem((body && body.error) || TEXT.failed(resp.status));
+    if (!resp.ok) throw new Error((body && body.error) || TEXT.failed(resp.status));
     return body;
   }
 
@@ -173,7 +171,7 @@
 
   function showError(message, again) {
     errorText.textContent = message;
-    errorEl.replaceChildren(errorText, " ", retryButton);
+    errorEl.replaceChildren(errorText, ...(again ? [" ", retryButton] : []));
     errorEl.hidden = false;
     retry = again;
   }
@@ -221,18 +219,17 @@
   async function restore() {
     clearError();
     setBusy(true);
-    let data;
+    let data = null;
     try {
       data = await call(`api/history?sender=${encodeURIComponent(sender)}&scenario=${encodeURIComponent(scenario)}`);
     } catch (err) {
       showError(err.message, restore);
-      return;
     } finally {
       setBusy(false);
     }
-    update(data);
-    log.setAttribute("aria-live", "polite");  // announce new messages, not the restored ones
-    if (!data.messages.length) await send("/session_start", false);
+    if (data) update(data);
+    log.setAttribute("aria-live", "polite");  // announce new messages from now on, not the restored ones
+    if (data && !data.messages.length) await send("/session_start", false);
   }
 
   function submit() {
@@ -338,7 +335,7 @@
       submit();
     }
   });
-  retryButton.addEventListener("click", () => (retry ? retry() : clearError()));
+  retryButton.addEventListener("click", () => retry && retry());
   tools.addEventListener("click", (event) => {
     const act = event.target.closest("button") && event.target.closest("button").dataset.act;
     if (act === "hint") send("/request_hint", false);

@@ -47,8 +47,11 @@ def test_a_visit_brief_typing_hint_report_and_reload(page, browser, chat_url, bo
     chat.box.press("Enter")
     expect(chat.typing).to_have_text("Eric is typing…")
     expect(page.locator(".oc-learner")).to_have_text([re.compile("Sam from the community")])
-    while not held:
+    for _ in range(200):
+        if held:
+            break
         page.wait_for_timeout(50)
+    assert len(held) == 1, "the message request never left the page"
     held[0].continue_()
     page.unroute("**/chat/api/message")
     expect(chat.persons).to_have_count(2)
@@ -174,6 +177,9 @@ def test_unreachable_server_keeps_the_message_to_send_again(page, context, chat_
 
 def test_a_message_the_server_refuses_is_explained_and_kept(page, chat_url):
     chat = open_chat(page, chat_url)
+    chat.box.press("Enter")
+    expect(chat.alert).to_have_text("Type a message first.")
+    expect(chat.button("Try again")).to_have_count(0)
     too_long = "tell me about the allotment " * 80
     chat.box.fill(too_long)
     chat.box.press("Enter")

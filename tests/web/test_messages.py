@@ -1,5 +1,7 @@
 """The web chat's rules without a server: what is shown, what is accepted, who may call."""
 
+import dataclasses
+
 import pytest
 
 from channels import messages as m
@@ -88,3 +90,10 @@ def test_bad_messages_are_refused_with_what_to_change(body, says):
 def test_a_good_message_is_read():
     assert m.read_message({"sender": "web-1f", "message": " hello ", "metadata": {"scenario": "eric-battersby"}}, 10) == \
         ("web-1f", "hello", {"scenario": "eric-battersby"})
+
+
+def test_the_mood_shows_only_where_the_scenario_allows_it(eric):
+    slots = {"persona_turn": {"mood": "warming"}, "persona_state": {"rapport": 0.1}}
+    assert m.persona(eric, slots) == {"name": "Eric", "mood": "warming", "scenario": eric.id, "title": eric.title}
+    assert m.persona(eric, {})["mood"] == eric.rapport.mood(eric.rapport.start)  # before the first turn
+    assert m.persona(dataclasses.replace(eric, show_mood=False), slots)["mood"] is None
