@@ -94,8 +94,9 @@ def present(bot_messages: list[dict], person: str | None) -> list[dict]:
         custom, text = msg.get("custom"), msg.get("text")
         if isinstance(custom, dict):
             kind = CARDS.get(custom.get("type"))
-            if kind is None:
-                continue  # a payload the chat has no card for
+            if kind is None:  # passed on as it came; the widget shows only the cards it knows
+                shown.append({"from": "coach", "kind": "custom", "custom": custom})
+                continue
             folded = None
             if shown and shown[-1]["from"] == "coach" and "kind" not in shown[-1]:
                 folded = shown.pop()["text"]

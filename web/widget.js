@@ -266,7 +266,9 @@
 
   function show(message, pending) {
     let node;
-    if (message.from === "learner" && COMMANDS.has(message.text)) {
+    if (message.kind === "custom") {
+      return null;  // a payload this chat has no card for
+    } else if (message.from === "learner" && COMMANDS.has(message.text)) {
       if (COMMANDS.get(message.text) === null) return null;
       node = el("p", { class: "oc-note" }, COMMANDS.get(message.text));
     } else if (message.kind === "report") {

@@ -29,9 +29,11 @@ def test_report_and_hint_cards_take_in_the_text_sent_just_before_them():
     assert shown[0]["text"] == "Bye, love."  # a person's line is never folded into a card
 
 
-def test_a_card_with_no_text_before_it_keeps_none_and_unknown_payloads_are_left_out():
-    assert m.present([{"custom": HINT}, {"custom": {"type": "carousel"}}], "Eric") == \
-        [{"from": "coach", "kind": "hint", "hint": HINT, "text": None}]
+def test_a_card_with_no_text_before_it_keeps_none_and_other_payloads_pass_unchanged():
+    assert m.present([{"custom": HINT}, {"text": "Pick one"}, {"custom": {"type": "carousel"}}], "Eric") == [
+        {"from": "coach", "kind": "hint", "hint": HINT, "text": None},
+        {"from": "coach", "text": "Pick one"},
+        {"from": "coach", "kind": "custom", "custom": {"type": "carousel"}}]
 
 
 def test_history_starts_at_the_latest_session_and_hides_the_session_start_command():
