@@ -276,3 +276,24 @@ def test_session_quality_rewards_listening_and_penalises_directing():
     assert session_quality(good) > 0.8 > 0.3 > session_quality(bad)
     # rates, not counts: the same conversation twice over scores the same
     assert session_quality(listening_rates(from_script(STRONG * 2))) == pytest.approx(session_quality(good))
+
+
+def test_risk_scenario_rewards_safety_first_and_penalises_long_term_plans_in_a_crisis():
+    from coach.scenario import load_scenario
+    from tests.conftest import ROOT
+
+    risk = load_scenario(ROOT / "scenarios" / "lorraine-pritchard.yml")
+    assert risk.conversation == 2
+    safety_first = [("hello, I'm Sam", "introduce", N), ("how safe do you feel at night at the moment?", "ask_risk", O),
+                    ("that sounds frightening", "empathise", N), ("what has helped before on bad nights?", "ask_coping", O),
+                    ("who could be with you tonight?", "ask_network", O)]
+    care_home = safety_first + [("I think the best thing is for Gwyn to move into a care home", "offer_service", N)]
+    report = build_report(from_script(safety_first), risk, False)
+    assert crit(report, "started_with_strengths")["verdict"] == "met"
+    assert crit(report, "started_with_strengths")["evidence"][0]["turn"] == 2  # the safety question counts
+    assert crit(report, "services_last")["verdict"] == "met"
+    report = build_report(from_script(care_home), risk, False)
+    assert crit(report, "services_last")["verdict"] == "not_met"
+    assert "long-term plan" in crit(report, "services_last")["evidence"][0]["note"]
+    # in a conversation-1 scenario the safety question is not where strengths start
+    assert crit(build_report(from_script(safety_first), None, False), "started_with_strengths")["evidence"][0]["turn"] == 5
