@@ -296,4 +296,4 @@ def test_risk_scenario_rewards_safety_first_and_penalises_long_term_plans_in_a_c
     assert crit(report, "services_last")["verdict"] == "not_met"
     assert "long-term plan" in crit(report, "services_last")["evidence"][0]["note"]
     # in a conversation-1 scenario the safety question is not where strengths start
-    assert crit(build_report(from_script(safety_first), None, False), "started_with_strengths")["evidence"][0]["turn"] == 5
+    assert crit(build_report(from_script(safety_first), None, False), "started_with_strengths")["evidence"][0]["turn"] == 4
