@@ -43,11 +43,7 @@ run: train check-scenarios ## install, train if needed, start the Rasa and actio
 	$(PY) scripts/launch.py
 
 shell: train check-scenarios ## chat in the terminal (starts its own action server)
-	@set -a; [ -f .env ] && . ./.env; set +a; \
-	 port=$${ACTION_PORT:-5055}; db=$${SQLITE_TRACKER_DB:-var/conversations.db}; mkdir -p $$(dirname $$db); \
-	 $(RASA) run actions --actions actions --port $$port --quiet & apid=$$!; trap "kill $$apid" EXIT; \
-	 until curl -sf http://127.0.0.1:$$port/health >/dev/null; do sleep 0.5; done; \
-	 ACTION_ENDPOINT_URL=http://127.0.0.1:$$port/webhook SQLITE_TRACKER_DB=$$db $(RASA) shell --endpoints endpoints.yml
+	$(PY) scripts/launch.py --shell
 
 validate: install ## check the Rasa training data and domain (fails on warnings)
 	$(RASA) data validate --fail-on-warnings

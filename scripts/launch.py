@@ -31,6 +31,14 @@ DEFAULTS = {
     "COACH_SEED": "",
     "RASA_API_TOKEN": "",
     "COACH_ALLOWED_ORIGINS": "",
+    # Where conversations live: "sqlite" (one machine) or "postgresql" (shared by replicas).
+    "TRACKER_STORE": "sqlite",
+    "TRACKER_DB_URL": "",
+    # Conversation locks: "in_memory" (one Rasa server) or "redis" (several Rasa servers).
+    "LOCK_STORE": "in_memory",
+    "REDIS_HOST": "127.0.0.1",
+    "REDIS_PORT": "6379",
+    "REDIS_DB": "1",
 }
 
 
@@ -50,7 +58,24 @@ def settings(overrides: dict | None = None) -> dict:
     db.parent.mkdir(parents=True, exist_ok=True)
     env["SQLITE_TRACKER_DB"] = str(db)
     env.setdefault("ACTION_ENDPOINT_URL", f"http://127.0.0.1:{env['ACTION_PORT']}/webhook")
+    check_stores(env)
     return env
+
+
+def check_stores(env: dict) -> None:
+    """Fill the values endpoints.yml reads, refusing settings that would half-work."""
+    store = env["TRACKER_STORE"].strip().lower()
+    if store == "sqlite":
+        env["TRACKER_DIALECT"], env["TRACKER_DB_URL"] = "sqlite", ""
+    elif store == "postgresql":
+        if not env["TRACKER_DB_URL"].startswith(("postgresql://", "postgresql+psycopg2://")):
+            raise LaunchError("TRACKER_STORE=postgresql needs TRACKER_DB_URL, e.g. "
+                              "postgresql://user:password@127.0.0.1:5432/coach")
+        env["TRACKER_DIALECT"] = "postgresql"
+    else:
+        raise LaunchError(f"TRACKER_STORE must be sqlite or postgresql, not '{env['TRACKER_STORE']}'.")
+    if env["LOCK_STORE"] not in ("in_memory", "redis"):
+        raise LaunchError(f"LOCK_STORE must be in_memory or redis, not '{env['LOCK_STORE']}'.")
 
 
 def latest_model(models_dir: Path = ROOT / "models") -> Path:
@@ -161,9 +186,32 @@ def start_bot(overrides: dict | None = None, log_dir: Path | None = None, model:
     return bot
 
 
+def shell() -> int:
+    """Chat in the terminal: an action server of its own, then `rasa shell` on the same settings."""
+    env = settings()
+    check_scenarios(ROOT / env["COACH_SCENARIOS_DIR"])
+    proc_env = {**os.environ, **env, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    actions = subprocess.Popen([str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", env["ACTION_PORT"]],
+                               cwd=ROOT, env=proc_env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    try:
+        _wait(f"http://127.0.0.1:{env['ACTION_PORT']}/health", actions, 120, "action server", None)
+        return subprocess.call([str(BIN / "rasa"), "shell", "--model", str(latest_model()), "--endpoints", "endpoints.yml"],
+                               cwd=ROOT, env=proc_env)
+    finally:
+        actions.terminate()
+        actions.wait(timeout=15)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.parse_args()
+    parser.add_argument("--shell", action="store_true", help="chat in the terminal instead of serving")
+    args = parser.parse_args()
+    if args.shell:
+        try:
+            return shell()
+        except LaunchError as exc:
+            print(f"\nCannot start: {exc}", file=sys.stderr)
+            return 2
     try:
         bot = start_bot()
     except LaunchError as exc:
