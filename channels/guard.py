@@ -30,7 +30,8 @@ def reply_timeout() -> float:
 
 
 def notice(key: str) -> dict:
-    return {"text": render(key), "custom": {"type": "notice", "reason": key}}
+    """Plain text, so every channel (REST, shell, the web chat) shows it as the coach speaking."""
+    return {"text": render(key)}
 
 
 async def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage,

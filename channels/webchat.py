@@ -21,6 +21,7 @@ from sanic.response import HTTPResponse
 
 from actions import constants as c
 from channels import messages as m
+from channels.guard import guarded
 
 logger = logging.getLogger(__name__)
 WEB = Path(__file__).resolve().parent.parent / "web"
@@ -151,7 +152,8 @@ class WebChatInput(InputChannel):
                 if text == m.SESSION_START and not await agent.tracker_store.exists(sender):
                     await start_session(agent, sender, out, metadata)
                 else:
-                    await on_new_message(UserMessage(text, out, sender, input_channel=self.name(), metadata=metadata))
+                    await guarded(on_new_message, UserMessage(text, out, sender, input_channel=self.name(),
+                                                              metadata=metadata))
             except Exception:  # the learner keeps the message and can send it again
                 logger.exception("webchat: could not handle a message from %s", sender)
                 return response.json({"error": "The coach could not answer just now. Please send it again."},
