@@ -31,6 +31,7 @@ DEFAULTS = {
     "COACH_SEED": "",
     "RASA_API_TOKEN": "",
     "COACH_ALLOWED_ORIGINS": "",
+    "COACH_TRAINER_TOKEN": "",
     # Where conversations live: "sqlite" (one machine) or "postgresql" (shared by replicas).
     "TRACKER_STORE": "sqlite",
     "TRACKER_DB_URL": "",
@@ -39,6 +40,8 @@ DEFAULTS = {
     "REDIS_HOST": "127.0.0.1",
     "REDIS_PORT": "6379",
     "REDIS_DB": "1",
+    # Delete conversations with no activity for this many days (scripts/retention.py); empty keeps all.
+    "COACH_RETENTION_DAYS": "",
 }
 
 
