@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 TRAIN_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
                 coach/question_form.py coach/moves.py
 
-.PHONY: help install train run shell test validate check-scenarios retention bench bench-nlu bench-latency bench-annomi bench-report clean web-deps demo-portal
+.PHONY: help install train run shell test validate check-scenarios retention bench bench-nlu bench-latency bench-annomi bench-report bench-load clean web-deps demo-portal
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -79,7 +79,10 @@ bench-annomi: train ## replay AnnoMI sessions: ROC AUC of the session score, que
 bench-report: install ## time to build the feedback report for a 200-turn conversation
 	$(PY) bench/report.py
 
-bench: bench-nlu bench-latency bench-annomi bench-report ## run every benchmark
+bench-load: train ## N concurrent learners (10 and 50): turn latency, errors, memory, parse floor
+	$(PY) bench/load.py
+
+bench: bench-nlu bench-latency bench-annomi bench-report bench-load ## run every benchmark
 
 retention: install ## delete conversations older than COACH_RETENTION_DAYS from the tracker store
 	$(PY) scripts/retention.py

@@ -1,0 +1,158 @@
+"""Load benchmark: N learners at once, each holding a realistic conversation with think time.
+
+Reports p50/p95/p99 turn latency over the REST channel, errors, and the servers' memory, and in
+the same run /model/parse alone as the floor. Targets on the 2-core machine: 0 errors at 50
+learners; p95 turn latency at 10 learners within 4x the parse floor's p95.
+Run: make bench-load   (N = 10 and 50 by default; --learners 10 50 --turns 10)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import socket
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scripts.launch import start_bot  # noqa: E402
+
+TOKEN = "bench-load"
+CONVERSATION = [
+    "hello, I'm from the wellbeing team, thanks for seeing me", "what do you enjoy doing these days?",
+    "it sounds like that has always mattered to you", "who are the people who matter most to you?",
+    "tell me about your dog", "where do you like to go when you get out?", "that sounds lovely",
+    "what would a really good week look like for you?", "what matters most to you now?",
+    "so to recap: the things you love, the people around you and what you want next",
+    "can I have a hint", "thanks, I'll leave you in peace now",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] if ordered else float("nan")
+
+
+def rss_mb(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            pass
+    return total / 1024
+
+
+def floor(url: str, n: int = 100) -> dict:
+    s = requests.Session()
+    times = []
+    for i in range(n):
+        t0 = time.perf_counter()
+        s.post(f"{url}/model/parse", params={"token": TOKEN}, json={"text": CONVERSATION[i % len(CONVERSATION)]}, timeout=60)
+        times.append(1000 * (time.perf_counter() - t0))
+    return {"p50": round(statistics.median(times), 1), "p95": round(pct(times, 95), 1)}
+
+
+def run(url: str, pids: list[int], learners: int, turns: int, think: tuple[float, float], seed: int) -> dict:
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    peak = [rss_mb(pids)]
+    done = threading.Event()
+
+    def learner(i: int) -> None:
+        rng = random.Random(f"{seed}-{i}")
+        s = requests.Session()
+        sender = f"load-{seed}-{learners}-{i}"
+        time.sleep(rng.uniform(0, think[1]))  # learners arrive spread out, as a class does
+        for text in CONVERSATION[:turns]:
+            t0 = time.perf_counter()
+            try:
+                r = s.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=120)
+                ok = r.status_code == 200 and r.json()
+                err = None if ok else f"HTTP {r.status_code} / empty reply"
+            except (requests.RequestException, ValueError) as exc:
+                err = type(exc).__name__
+            ms = 1000 * (time.perf_counter() - t0)
+            with lock:
+                latencies.append(ms)
+                if err:
+                    errors.append(err)
+            time.sleep(rng.uniform(*think))
+
+    def sample() -> None:
+        while not done.wait(0.5):
+            peak[0] = max(peak[0], rss_mb(pids))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    started = time.perf_counter()
+    threads = [threading.Thread(target=learner, args=(i,)) for i in range(learners)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    done.set()
+    return {"learners": learners, "turns": len(latencies), "errors": len(errors), "error_kinds": sorted(set(errors)),
+            "seconds": round(time.perf_counter() - started, 1),
+            "turn_ms": {"p50": round(pct(latencies, 50), 1), "p95": round(pct(latencies, 95), 1), "p99": round(pct(latencies, 99), 1)},
+            "server_rss_mb_peak": round(peak[0], 1)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--learners", type=int, nargs="+", default=[10, 50])
+    parser.add_argument("--turns", type=int, default=10)
+    parser.add_argument("--think", type=float, nargs=2, default=[2.0, 6.0], help="seconds between a learner's turns")
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="bench-load-"))
+    bot = start_bot(overrides={"RASA_PORT": str(free_port()), "ACTION_PORT": str(free_port()),
+                               "SQLITE_TRACKER_DB": str(work / "load.db"), "RASA_API_TOKEN": TOKEN},
+                    log_dir=work / "logs")
+    pids = [p.pid for p in bot.processes]
+    try:
+        requests.post(f"{bot.rasa_url}/webhooks/rest/webhook", json={"sender": "warm-up", "message": "hello"}, timeout=60)
+        result = {"parse_floor_ms": floor(bot.rasa_url), "runs": []}
+        for n in args.learners:
+            result["runs"].append(run(bot.rasa_url, pids, n, args.turns, tuple(args.think), seed=n))
+        result["parse_floor_after_ms"] = floor(bot.rasa_url)
+    finally:
+        bot.stop()
+    f = result["parse_floor_ms"]
+    print(f"/model/parse floor: p50 {f['p50']} ms, p95 {f['p95']} ms (idle server)")
+    for r in result["runs"]:
+        t = r["turn_ms"]
+        print(f"{r['learners']:>3} learners: {r['turns']} turns in {r['seconds']} s; turn latency p50 {t['p50']} ms, "
+              f"p95 {t['p95']} ms, p99 {t['p99']} ms; errors {r['errors']} {r['error_kinds'] or ''}; "
+              f"servers' memory peak {r['server_rss_mb_peak']} MB")
+    by_n = {r["learners"]: r for r in result["runs"]}
+    if 50 in by_n:
+        print(f"target 0 errors at 50 learners: {'met' if by_n[50]['errors'] == 0 else 'NOT met'}")
+    if 10 in by_n:
+        ratio = by_n[10]["turn_ms"]["p95"] / f["p95"]
+        print(f"target p95 at 10 learners within 4x the parse floor's p95: {ratio:.1f}x ({'met' if ratio <= 4 else 'NOT met'})")
+    out = ROOT / "results"
+    out.mkdir(exist_ok=True)
+    (out / "load.json").write_text(json.dumps(result, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
