@@ -42,6 +42,8 @@ DEFAULTS = {
     "REDIS_DB": "1",
     # Delete conversations with no activity for this many days (scripts/retention.py); empty keeps all.
     "COACH_RETENTION_DAYS": "",
+    # Seconds before a learner waiting on a slow reply gets a notice instead of silence.
+    "COACH_REPLY_TIMEOUT_S": "4.5",
 }
 
 
