@@ -61,3 +61,50 @@ def _finished(task: asyncio.Task) -> None:
     _background.discard(task)
     if not task.cancelled() and task.exception() is not None:
         logger.error("a background turn failed: %s", task.exception())
+
+
+# Messages starting with "/" are intent commands to Rasa and skip the NLU, e.g. '/goodbye' or
+# '/affirm{"slot": ...}'. Learners may use the plain commands the chat's buttons send; anything
+# else that looks like a command is read as ordinary words.
+COMMANDS = frozenset({"/session_start", "/request_hint", "/request_feedback", "/goodbye"})
+
+
+def neutralise_commands(text: str) -> str:
+    """Keep the chat's own commands; turn any other '/intent{...}' into ordinary text."""
+    stripped = text.strip()
+    if stripped.startswith("/") and stripped not in COMMANDS:
+        return stripped.lstrip("/").strip() or "?"
+    return text
+
+
+class RateLimiter:
+    """At most `per_minute` messages per learner per minute, in this server process.
+
+    A limit per replica, not a shared counter: with several Rasa servers behind a load balancer
+    the effective limit is `per_minute` times the number of replicas (docs/deployment.md).
+    """
+
+    def __init__(self, per_minute: int):
+        self.per_minute = per_minute
+        self._seen: dict[str, list[float]] = {}
+
+    @classmethod
+    def from_env(cls) -> "RateLimiter":
+        try:
+            return cls(max(1, int(os.environ.get("COACH_RATE_PER_MINUTE") or 30)))
+        except ValueError:
+            return cls(30)
+
+    def allow(self, key: str, now: float | None = None) -> bool:
+        import time
+
+        now = time.monotonic() if now is None else now
+        recent = [t for t in self._seen.get(key, []) if now - t < 60]
+        if len(recent) >= self.per_minute:
+            self._seen[key] = recent
+            return False
+        recent.append(now)
+        self._seen[key] = recent
+        if len(self._seen) > 10000:  # forget learners who have gone quiet
+            self._seen = {k: v for k, v in self._seen.items() if v and now - v[-1] < 60}
+        return True

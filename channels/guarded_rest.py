@@ -1,23 +1,58 @@
-"""Rasa's REST channel, at the same address (/webhooks/rest/webhook), with the reply guard."""
+"""Rasa's REST channel, at the same address (/webhooks/rest/webhook), made safe for learners:
+the same input rules as the web chat (clear 400s for bad input, a length limit), a per-learner
+rate limit (429), no intent commands smuggled in as text, and the reply guard (never silence)."""
 
-from typing import Any, Awaitable, Callable, Text
+from typing import Any, Awaitable, Callable, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
-from sanic import Blueprint
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
-from channels.guard import guarded
+from channels import messages as m
+from channels.guard import RateLimiter, guarded, neutralise_commands
 
 
 class GuardedRestInput(RestInput):
     """A reply or a clear notice within seconds, never silence (see channels/guard.py)."""
 
+    def __init__(self, max_message_chars: int = 2000):
+        self.max_message_chars = max_message_chars
+        self.limiter = RateLimiter.from_env()
+
     @classmethod
     def name(cls) -> Text:
         return "rest"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[dict]) -> "GuardedRestInput":
+        return cls(int((credentials or {}).get("max_message_chars", 2000)))
+
+    def _extract_message(self, req: Request) -> Optional[Text]:
+        return neutralise_commands(req.json.get("message"))
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         async def with_guard(message: UserMessage) -> None:
             await guarded(on_new_message, message)
 
-        return super().blueprint(with_guard)
+        bp = super().blueprint(with_guard)
+
+        @bp.middleware("request")
+        async def check_input(request: Request) -> Optional[HTTPResponse]:
+            if request.method != "POST" or not request.path.endswith("/webhook"):
+                return None
+            try:
+                try:
+                    body = request.json
+                except Exception:
+                    raise m.BadRequest("The request body is not valid JSON.") from None
+                sender, _, _ = m.read_message(body, self.max_message_chars)
+            except m.BadRequest as exc:
+                return response.json({"error": str(exc)}, status=400)
+            if not self.limiter.allow(sender):
+                return response.json({"error": f"Too many messages: at most {self.limiter.per_minute} a minute. "
+                                               "Wait a moment, then send it again."}, status=429)
+            return None
+
+        return bp

@@ -44,6 +44,8 @@ DEFAULTS = {
     "COACH_RETENTION_DAYS": "",
     # Seconds before a learner waiting on a slow reply gets a notice instead of silence.
     "COACH_REPLY_TIMEOUT_S": "4.5",
+    # Messages one learner may send per minute (per Rasa server); more get a clear 429.
+    "COACH_RATE_PER_MINUTE": "30",
 }
 
 
