@@ -7,12 +7,21 @@ so a reload shows exactly what the learner saw.
 
 from __future__ import annotations
 
+import hmac
 import json
 import re
+from datetime import date
 from urllib.parse import urlsplit
+
+from channels.identity import LEARNER_ID
 
 SESSION_START = "/session_start"
 SENDER_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# A learner id: the widget's random one, or the portal's (an account id, an email); the same rule
+# as signed identities.
+LEARNER_RE = LEARNER_ID
+SCENARIO_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+LEARNER_RULE = "1 to 128 letters, digits or _ @ . : -"
 MAX_METADATA_CHARS = 2000
 # Custom payloads that arrive right after the same content as readable text (rubric contract):
 # the chat shows the card and folds that text into it instead of showing it twice.
@@ -73,6 +82,10 @@ def read_message(body, max_chars: int) -> tuple[str, str, dict | None]:
             raise BadRequest(f"'metadata' is larger than {MAX_METADATA_CHARS} characters.")
         if not isinstance(metadata.get("scenario", ""), str):
             raise BadRequest("'metadata.scenario' must be a scenario id (text).")
+        if "learner" in metadata:
+            learner = metadata["learner"]
+            if not isinstance(learner, str) or not LEARNER_RE.match(learner):
+                raise BadRequest(f"'metadata.learner' must be {LEARNER_RULE}.")
     return sender, message.strip(), metadata
 
 
@@ -80,6 +93,66 @@ def read_sender(sender) -> str:
     if not isinstance(sender, str) or not SENDER_RE.match(sender):
         raise BadRequest("'sender' must be 1 to 64 letters, digits, '-' or '_'.")
     return sender
+
+
+def read_learner(learner) -> str:
+    """A learner id from a request, or :class:`BadRequest` saying what one looks like."""
+    if not isinstance(learner, str) or not learner:
+        raise BadRequest("Say whose practice record: 'learner' is missing.")
+    if not LEARNER_RE.match(learner):
+        raise BadRequest(f"'learner' must be {LEARNER_RULE}.")
+    return learner
+
+
+def read_conversation_id(sender) -> str:
+    """A conversation (sender) id to look up. Any channel's ids are accepted (the REST channel
+    allows more than the web chat does), within reason."""
+    if not isinstance(sender, str) or not sender or len(sender) > 256 or not sender.isprintable():
+        raise BadRequest("'sender' must be a conversation id (up to 256 characters).")
+    return sender
+
+
+def read_filters(args: dict) -> dict:
+    """The trainer's filters from query arguments (single values): scenario, from, to, learner.
+
+    Dates are YYYY-MM-DD (UTC, as sessions are dated); empty values mean no filter.
+    """
+    def one(name: str) -> str:
+        value = args.get(name)
+        return (value or "").strip() if isinstance(value, str) or value is None else ""
+
+    filters = {"scenario": one("scenario") or None, "date_from": one("from") or None,
+               "date_to": one("to") or None, "learner": one("learner") or None}
+    if filters["scenario"] and not SCENARIO_RE.match(filters["scenario"]):
+        raise BadRequest("'scenario' must be a scenario id such as eric-battersby.")
+    for key, name in (("date_from", "from"), ("date_to", "to")):
+        if filters[key]:
+            try:
+                filters[key] = date.fromisoformat(filters[key]).isoformat()
+            except ValueError:
+                raise BadRequest(f"'{name}' must be a date written YYYY-MM-DD, e.g. 2026-05-28.") from None
+    if filters["date_from"] and filters["date_to"] and filters["date_from"] > filters["date_to"]:
+        raise BadRequest("'from' is after 'to': swap the dates.")
+    if filters["learner"] and not LEARNER_RE.match(filters["learner"]):
+        raise BadRequest(f"'learner' must be {LEARNER_RULE}.")
+    return filters
+
+
+def trainer_refusal(configured: str | None, authorization: str | None) -> str | None:
+    """Why a trainer request is refused, or None when it carries the trainer token.
+
+    The token travels only as `Authorization: Bearer <token>` and is compared in constant time.
+    With no token configured, trainer results are off and every request is refused.
+    """
+    if not configured:
+        return ("Trainer results are switched off on this coach. Its administrator can switch them on "
+                "by setting COACH_TRAINER_TOKEN in the coach's .env file and restarting it.")
+    scheme, _, given = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not given.strip():
+        return "Sign in with the trainer token: this page needs it for every request."
+    if not hmac.compare_digest(given.strip().encode("utf-8"), configured.encode("utf-8")):
+        return "That trainer token is not right. Check it with the coach's administrator and sign in again."
+    return None
 
 
 def present(bot_messages: list[dict], person: str | None) -> list[dict]:
@@ -138,3 +211,10 @@ def persona(scenario, slots: dict) -> dict:
     mood = turn.get("mood") or scenario.rapport.mood(state.get("rapport", scenario.rapport.start))
     return {"name": scenario.short_name, "mood": mood if scenario.show_mood else None,
             "scenario": scenario.id, "title": scenario.title}
+
+
+def scenario_choices(scenarios: dict) -> list[dict]:
+    """The scenario picker's list: id, title and conversation of each good scenario, in order of
+    conversation (1, 2, 3 of the three-conversations model), then title."""
+    return [{"id": sc.id, "title": sc.title, "conversation": sc.conversation}
+            for sc in sorted(scenarios.values(), key=lambda sc: (sc.conversation, sc.title, sc.id))]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
@@ -21,7 +22,9 @@ from sanic.response import HTTPResponse
 
 from actions import constants as c
 from channels import messages as m
+from channels import store
 from channels.guard import guarded
+from coach import results
 
 logger = logging.getLogger(__name__)
 WEB = Path(__file__).resolve().parent.parent / "web"
@@ -29,6 +32,8 @@ ASSETS = {  # the only files the channel serves: path under /chat/ -> (file, con
     "": ("chat.html", "text/html; charset=utf-8"),
     "widget.js": ("widget.js", "text/javascript; charset=utf-8"),
     "widget.css": ("widget.css", "text/css; charset=utf-8"),
+    "progress/": ("progress/index.html", "text/html; charset=utf-8"),
+    "progress/progress.js": ("progress/progress.js", "text/javascript; charset=utf-8"),
 }
 # The chat page runs only this server's own script and style and talks only to this server.
 PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
@@ -128,6 +133,16 @@ class WebChatInput(InputChannel):
         async def widget_css(request: Request) -> HTTPResponse:
             return await asset("widget.css")
 
+        @bp.route("/progress", methods=["GET"])
+        async def progress_page(request: Request) -> HTTPResponse:
+            if not request.path.endswith("/"):
+                return response.redirect(f"{request.path}/")
+            return await asset("progress/")
+
+        @bp.route("/progress/progress.js", methods=["GET"])
+        async def progress_js(request: Request) -> HTTPResponse:
+            return await asset("progress/progress.js")
+
         async def asset(name: str) -> HTTPResponse:
             file, mime = ASSETS[name]
             headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
@@ -169,6 +184,46 @@ class WebChatInput(InputChannel):
             except m.BadRequest as exc:
                 return response.json({"error": str(exc)}, status=400)
             return response.json(await conversation(request.app.ctx.agent, sender, None, request.args.get("scenario")))
+
+        @bp.route("/api/scenarios", methods=["GET", "OPTIONS"])
+        async def scenarios(request: Request) -> HTTPResponse:
+            """Every good scenario, for the chat's scenario picker."""
+            if request.method == "OPTIONS":
+                return response.empty(status=204)
+            from actions.context import library, settings
+
+            return response.json({"scenarios": m.scenario_choices(library().all()),
+                                  "default": settings().default_scenario})
+
+        @bp.route("/api/progress", methods=["GET", "OPTIONS"])
+        async def progress(request: Request) -> HTTPResponse:
+            """A learner's own sessions (by learner id)."""
+            if request.method == "OPTIONS":
+                return response.empty(status=204)
+            try:
+                learner = m.read_learner(request.args.get("learner"))
+            except m.BadRequest as exc:
+                return response.json({"error": str(exc)}, status=400)
+            found = await store.sessions(request.app.ctx.agent, learner=learner)
+            return response.json(results.learner_progress(found, learner, store.scenarios()[1]),
+                                 headers={"Cache-Control": "no-store"})
+
+        @bp.route("/api/record", methods=["GET", "OPTIONS"])
+        async def record(request: Request) -> HTTPResponse:
+            """A learner's practice record as a plain-text download."""
+            if request.method == "OPTIONS":
+                return response.empty(status=204)
+            try:
+                learner = m.read_learner(request.args.get("learner"))
+            except m.BadRequest as exc:
+                return response.json({"error": str(exc)}, status=400)
+            found = await store.sessions(request.app.ctx.agent, learner=learner)
+            text = results.practice_record(results.filter_sessions(found, learner=learner),
+                                           store.scenarios()[1], learner)
+            day = datetime.now(timezone.utc).date().isoformat()
+            return response.text(text, content_type="text/plain; charset=utf-8", headers={
+                "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+                "Content-Disposition": f'attachment; filename="practice-record-{day}.txt"'})
 
         return bp
 

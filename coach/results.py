@@ -12,6 +12,7 @@ import io
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Callable, Iterable
 
 from coach.rubric import ORDER, TITLES, build_report
@@ -92,6 +93,13 @@ def session_from_events(sender_id: str, events: list[dict], scenario_for: Callab
                    finished=finished, turns=len(transcript.scored), transcript=rows, report=report)
 
 
+def sessions_from_trackers(trackers: Iterable[tuple[str, list[dict]]],
+                           scenario_for: Callable[[str], Scenario | None]) -> list[Session]:
+    """Sessions from (sender id, events) pairs, leaving out conversations with no learner turn."""
+    found = (session_from_events(sender, events, scenario_for) for sender, events in trackers)
+    return [s for s in found if s is not None]
+
+
 def _replies_by_turn(events: list[dict]) -> dict[int, list[str]]:
     out: dict[int, list[str]] = {}
     n = 0
@@ -137,9 +145,85 @@ def cohort(sessions: list[Session]) -> dict:
             scores.append(c["score"])
         criteria.append({"id": cid, "title": TITLES[cid], "counts": {v: verdicts.get(v, 0) for v in VERDICTS},
                          "mean_score": round(sum(scores) / len(scores), 2) if scores else None})
+    means = [mean_score(s) for s in reported]
     return {"sessions": len(sessions), "with_report": len(reported),
             "learners": len({s.learner for s in sessions}),
-            "finished": sum(1 for s in sessions if s.finished), "criteria": criteria}
+            "finished": sum(1 for s in sessions if s.finished), "criteria": criteria,
+            "mean_score": round(sum(means) / len(means), 2) if means else None}
+
+
+def mean_score(session: Session) -> float | None:
+    """The mean of a session's criterion scores (None without a report)."""
+    scores = [c["score"] for c in (session.report or {}).get("criteria", [])]
+    return sum(scores) / len(scores) if scores else None
+
+
+def by_scenario(sessions: list[Session], titles: dict[str, str] | None = None) -> list[dict]:
+    """Sessions, finished sessions and learners per scenario, the busiest first (no scenario last)."""
+    groups: dict[str | None, list[Session]] = {}
+    for s in sessions:
+        groups.setdefault(s.scenario, []).append(s)
+    rows = [{"scenario": sid, "title": (titles or {}).get(sid) or sid, "sessions": len(group),
+             "finished": sum(1 for s in group if s.finished), "learners": len({s.learner for s in group})}
+            for sid, group in groups.items()]
+    return sorted(rows, key=lambda r: (-r["sessions"], r["scenario"] is None, r["scenario"] or ""))
+
+
+def session_list(sessions: list[Session], titles: dict[str, str] | None = None) -> dict:
+    """What the trainer's session list shows: counts, counts per scenario, one row per session."""
+    rows = []
+    for s in sessions:
+        verdicts = Counter(c["verdict"] for c in s.summary()["criteria"].values())
+        score = mean_score(s)
+        rows.append({**s.summary(), "title": (titles or {}).get(s.scenario) or s.scenario,
+                     "verdicts": {v: verdicts.get(v, 0) for v in VERDICTS},
+                     "mean_score": round(score, 2) if score is not None else None})
+    return {"count": len(sessions), "finished": sum(1 for s in sessions if s.finished),
+            "learners": len({s.learner for s in sessions}), "by_scenario": by_scenario(sessions, titles),
+            "sessions": rows}
+
+
+def session_detail(session: Session, titles: dict[str, str] | None = None) -> dict:
+    """One session for the trainer: the summary, the transcript, what was disclosed, the report."""
+    disclosed = [{"turn": row["turn"], **fact} for row in session.transcript for fact in row["disclosed"]]
+    return {**session.detail(), "title": (titles or {}).get(session.scenario) or session.scenario,
+            "disclosed": disclosed}
+
+
+def learner_progress(sessions: list[Session], learner: str, titles: dict[str, str] | None = None) -> dict:
+    """A learner's own sessions, newest first, with each criterion's verdict and score."""
+    rows = []
+    for s in filter_sessions(sessions, learner=learner):
+        rows.append({"sender_id": s.sender_id, "date": s.date, "started": _iso(s.started),
+                     "scenario": s.scenario, "title": (titles or {}).get(s.scenario) or s.scenario,
+                     "finished": s.finished, "turns": s.turns,
+                     "outcomes_disclosed": s.summary()["outcomes_disclosed"],
+                     "outcomes_total": s.summary()["outcomes_total"],
+                     "criteria": [{"id": c["id"], "title": c["title"], "verdict": c["verdict"], "score": c["score"]}
+                                  for c in (s.report or {}).get("criteria", [])]})
+    return {"learner": learner, "sessions": rows}
+
+
+def scenario_files(good: dict[str, Scenario], errors: dict) -> list[dict]:
+    """Every scenario file with whether it is live and what is wrong with it, for the trainer.
+
+    `good` is the library's live scenarios by id (a refused edit keeps its last good version
+    there); `errors` its refused files by path, each a ScenarioError with the problems found.
+    """
+    files: dict[str, dict] = {}
+    for sc in good.values():
+        name = Path(sc.path).name if sc.path else f"{sc.id}.yml"
+        files[name] = {"file": name, "id": sc.id, "title": sc.title, "conversation": sc.conversation,
+                       "live": True, "problems": []}
+    for path, exc in errors.items():
+        name = Path(path).name
+        entry = files.setdefault(name, {"file": name, "id": None, "title": None, "conversation": None,
+                                        "live": False, "problems": []})
+        for p in getattr(exc, "problems", None) or []:
+            entry["problems"].append({"line": p.line, "field": p.field, "problem": p.problem, "fix": p.fix})
+        if not entry["problems"]:
+            entry["problems"].append({"line": None, "field": None, "problem": str(exc), "fix": ""})
+    return sorted(files.values(), key=lambda f: f["file"])
 
 
 def to_csv(sessions: list[Session]) -> str:
@@ -163,11 +247,20 @@ def _safe(value: str) -> str:
     return "'" + value if value and value[0] in "=+-@\t\r" else value
 
 
-def practice_record(sessions: list[Session]) -> str:
-    """A learner's practice record (CPD evidence) as plain text: dates, scenarios, criteria, evidence."""
-    lines = ["Practice record - outcomes-focused conversations (outcomes-coach)", ""]
+def practice_record(sessions: list[Session], titles: dict[str, str] | None = None, learner: str | None = None) -> str:
+    """A learner's practice record (CPD evidence) as plain text: dates, scenarios, criteria, evidence.
+
+    With `titles`, each scenario is named by its title as well as its id; with `learner`, the record
+    says whose it is.
+    """
+    lines = ["Practice record - outcomes-focused conversations (outcomes-coach)"]
+    if learner:
+        lines.append(f"Learner: {learner}")
+    lines += ["Feedback from practice with a simulated person; not an assessment of competence.", ""]
     for s in sorted(sessions, key=lambda s: s.started or 0):
-        lines.append(f"{s.date}  {s.scenario}  ({s.turns} turns{', finished' if s.finished else ''})")
+        title = (titles or {}).get(s.scenario)
+        name = f"{title} ({s.scenario})" if title else s.scenario
+        lines.append(f"{s.date}  {name}  ({s.turns} turns{', finished' if s.finished else ''})")
         for c in (s.report or {}).get("criteria", []):
             lines.append(f"  - {c['title']}: {c['verdict'].replace('_', ' ')} ({c['score']:.0%})")
             for ev in c["evidence"][:1]:

@@ -2,15 +2,19 @@
  * outcomes-coach web chat. One script tag puts it on any page the coach allows:
  *
  *   <script src="https://coach.example.org/chat/widget.js" data-scenario="eric-battersby"
- *           data-server="https://coach.example.org" data-target="#practice"></script>
+ *           data-server="https://coach.example.org" data-target="#practice"
+ *           data-learner="PORTAL-ACCOUNT-ID"></script>
  *
  * data-server: the coach's address (default: where this script came from).
  * data-scenario: the role-play to start (default: the coach's default; the chat page also reads
  * ?scenario= from its own link). data-target: a CSS selector to render into (default: right
- * after the script tag).
+ * after the script tag). data-learner: the portal's id for the learner (default: a random id
+ * kept in this browser), sent with every message so results and the learner's own practice
+ * record can find their sessions. data-picker="off" hides the scenario picker.
  *
  * Every piece of text is set with textContent, never parsed as HTML. The conversation lives on the
- * server; the browser keeps only the conversation's id, so a reload asks the server for it.
+ * server; the browser keeps only the conversation's id and the learner id, so a reload asks the
+ * server for the conversation.
  */
 (function () {
   "use strict";
@@ -51,6 +55,13 @@
     turn: (n) => `Turn ${n}: `,
     tryThis: "Try: ",
     asText: "The report as plain text",
+    pickLabel: "Practise another scenario",
+    pickStart: "Start this scenario",
+    conversation: (n) => `Conversation ${n}`,
+    confirmPick: (title) => `Start a new conversation: ${title}? This one stays saved on the server but will ` +
+      "no longer show here.",
+    progress: "Your practice record",
+    newTab: " (opens in a new tab)",
   };
   // Buttons send these commands; they show in the conversation as a short note, not as speech.
   const COMMANDS = new Map([
@@ -64,9 +75,14 @@
   const base = script.dataset.server
     ? new URL("chat/", script.dataset.server.replace(/\/*$/, "/"))
     : new URL("./", script.src);
-  const scenario = script.dataset.scenario ||
+  const requested = script.dataset.scenario ||
     (pageMode ? new URLSearchParams(location.search).get("scenario") : "") || "";
-  const storeKey = `outcomes-coach:${base.href}:${scenario}`;
+  const storeKey = `outcomes-coach:${base.href}:${requested}`;
+  // Who is practising: the portal's id, else a random one kept in this browser. It is not the
+  // conversation's id: one learner holds many conversations.
+  const learnerKey = `outcomes-coach-learner:${base.href}`;
+  const learner = script.dataset.learner || rememberLearner();
+  let scenario = requested;  // the scenario of the conversation shown (a picked one replaces it)
 
   let sender = remember() || newSender();
   let person = "the person";
@@ -98,10 +114,25 @@
     try { return localStorage.getItem(storeKey); } catch (e) { return null; }
   }
 
+  function randomId(prefix, size) {
+    const bytes = crypto.getRandomValues(new Uint8Array(size));
+    return prefix + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+  }
+
   function newSender() {
-    const bytes = crypto.getRandomValues(new Uint8Array(12));
-    const id = "web-" + Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    const id = randomId("web-", 12);
     try { localStorage.setItem(storeKey, id); } catch (e) { /* private mode: this visit only */ }
+    return id;
+  }
+
+  /** The learner id kept in this browser, made once: random and long, so it cannot be guessed. */
+  function rememberLearner() {
+    let id = null;
+    try { id = localStorage.getItem(learnerKey); } catch (e) { /* private mode */ }
+    if (!id) {
+      id = randomId("learner-", 16);
+      try { localStorage.setItem(learnerKey, id); } catch (e) { /* private mode: this visit only */ }
+    }
     return id;
   }
 
@@ -127,6 +158,19 @@
   const tool = (text, act) => el("button", { type: "button", class: "oc-tool", "data-act": act }, text);
   const tools = el("div", { class: "oc-tools", role: "group", "aria-label": TEXT.tools },
     tool(TEXT.getHint, "hint"), tool(TEXT.finish, "finish"), tool(TEXT.restart, "restart"));
+  // The scenario picker: filled from the coach's list of good scenarios once it arrives.
+  const choice = el("select", { id: "oc-scenario" });
+  const pick = el("form", { class: "oc-pick", hidden: true },
+    el("label", { for: "oc-scenario" }, TEXT.pickLabel),
+    el("div", { class: "oc-row" }, choice, el("button", { type: "submit" }, TEXT.pickStart)));
+  // Learners' own progress page: on the coach's origin, so an embed passes the learner id along
+  // in the fragment (never sent to any server) and opens it in a new tab.
+  const away = Boolean(script.dataset.learner) || base.origin !== location.origin;
+  const progressUrl = new URL("progress/", base);
+  if (away) progressUrl.hash = `learner=${encodeURIComponent(learner)}`;
+  const links = el("p", { class: "oc-links" },
+    el("a", { href: progressUrl.href, ...(away ? { target: "_blank", rel: "noopener" } : {}) },
+      TEXT.progress, away ? el("span", { class: "oc-sr" }, TEXT.newTab) : null));
 
   root.append(
     el("link", { rel: "stylesheet", href: new URL("widget.css", base).href }),
@@ -134,7 +178,7 @@
       el("header", { class: "oc-head" },
         el("h2", { id: "oc-title" }, TEXT.title + ": ", nameEl),
         moodEl),
-      log, typing, errorEl, form, tools));
+      log, typing, errorEl, form, tools, pick, links));
   typing.hidden = true;
   errorEl.hidden = true;
 
@@ -198,7 +242,7 @@
     const pending = command === "/session_start" ? null : show({ from: "learner", text }, true);
     setBusy(true, command);
     try {
-      const metadata = scenario ? { scenario } : undefined;
+      const metadata = scenario ? { scenario, learner } : { learner };
       const data = await call("api/message", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
@@ -227,9 +271,40 @@
     } finally {
       setBusy(false);
     }
+    if (data && data.messages.length && data.persona) scenario = data.persona.scenario;  // e.g. one picked before
     if (data) update(data);
     log.setAttribute("aria-live", "polite");  // announce new messages from now on, not the restored ones
     if (data && !data.messages.length) await send("/session_start", false);
+  }
+
+  /** Fill the picker with the coach's scenarios; without the list (or with one scenario) it stays hidden. */
+  async function loadScenarios() {
+    if (script.dataset.picker === "off") return;
+    let data;
+    try { data = await call("api/scenarios"); } catch (e) { return; }
+    const list = (data && data.scenarios) || [];
+    if (list.length < 2) return;
+    const groups = new Map();
+    for (const s of list) {
+      if (!groups.has(s.conversation)) groups.set(s.conversation, el("optgroup", { label: TEXT.conversation(s.conversation) }));
+      groups.get(s.conversation).append(el("option", { value: s.id }, s.title));
+    }
+    choice.replaceChildren(...groups.values());
+    choice.value = scenario || data.default || "";
+    pick.hidden = false;
+  }
+
+  function startPicked() {
+    const picked = choice.value;
+    const option = choice.selectedOptions[0];
+    if (busy || !picked) return;
+    if (log.querySelector(".oc-learner") && !window.confirm(TEXT.confirmPick(option ? option.textContent : picked))) return;
+    clearError();
+    scenario = picked;
+    sender = newSender();
+    log.replaceChildren();
+    send("/session_start", false);
+    box.focus();
   }
 
   function submit() {
@@ -338,6 +413,10 @@
     }
   });
   retryButton.addEventListener("click", () => retry && retry());
+  pick.addEventListener("submit", (event) => {
+    event.preventDefault();
+    startPicked();
+  });
   tools.addEventListener("click", (event) => {
     const act = event.target.closest("button") && event.target.closest("button").dataset.act;
     if (act === "hint") send("/request_hint", false);
@@ -345,5 +424,5 @@
     else if (act === "restart") startAgain();
   });
 
-  restore();
+  restore().then(loadScenarios);
 })();

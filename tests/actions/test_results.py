@@ -90,3 +90,87 @@ async def test_conversation_without_learner_turns_is_not_a_session():
     conv = Conversation(sender="empty")
     await conv.start()
     assert results.session_from_events("empty", conv.events, scenario_for) is None
+
+
+# ---- what the trainer and learner pages show -----------------------------------------------
+
+TITLES = {"mini-test": "Test person"}
+
+
+async def test_session_list_counts_per_scenario_and_verdicts_per_session():
+    all_sessions = await sessions()
+    listing = results.session_list(all_sessions, TITLES)
+    assert (listing["count"], listing["finished"], listing["learners"]) == (3, 2, 2)
+    assert listing["by_scenario"] == [{"scenario": "mini-test", "title": "Test person", "sessions": 3, "finished": 2,
+                                       "learners": 2}]
+    for row, s in zip(listing["sessions"], all_sessions):
+        verdicts = [c["verdict"] for c in s.report["criteria"]]
+        assert row["verdicts"] == {v: verdicts.count(v) for v in results.VERDICTS}
+        assert row["title"] == "Test person" and row["sender_id"] == s.sender_id
+        assert row["mean_score"] == round(sum(c["score"] for c in s.report["criteria"]) / len(verdicts), 2)
+
+
+def test_sessions_are_grouped_by_scenario_busiest_first():
+    def session(sid, scenario, learner, finished):
+        return results.Session(sender_id=sid, learner=learner, scenario=scenario, started=None, ended=None,
+                               finished=finished, turns=1)
+    rows = results.by_scenario([session("1", "b", "x", True), session("2", "a", "x", False), session("3", "b", "y", False),
+                                session("4", None, "z", False)], {"b": "Bee"})
+    assert rows == [{"scenario": "b", "title": "Bee", "sessions": 2, "finished": 1, "learners": 2},
+                    {"scenario": "a", "title": "a", "sessions": 1, "finished": 0, "learners": 1},
+                    {"scenario": None, "title": None, "sessions": 1, "finished": 0, "learners": 1}]
+
+
+async def test_cohort_mean_score_is_the_mean_of_session_means():
+    all_sessions = await sessions()
+    means = [results.mean_score(s) for s in all_sessions]
+    assert results.cohort(all_sessions)["mean_score"] == round(sum(means) / 3, 2)
+    assert results.cohort([])["mean_score"] is None
+
+
+async def test_session_detail_lists_what_was_disclosed_in_order():
+    strong, _, _ = await sessions()
+    detail = results.session_detail(strong, TITLES)
+    assert detail["title"] == "Test person" and detail["transcript"] == strong.transcript
+    assert detail["disclosed"][0] == {"turn": 2, "id": "garden", "kind": "strength", "words": None}
+    assert [d["turn"] for d in detail["disclosed"]] == sorted(d["turn"] for d in detail["disclosed"])
+    assert {d["id"] for d in detail["disclosed"]} == {f["id"] for r in strong.transcript for f in r["disclosed"]}
+
+
+async def test_learner_progress_holds_only_that_learners_sessions():
+    all_sessions = await sessions()
+    progress = results.learner_progress(all_sessions, "alex", TITLES)
+    assert [s["sender_id"] for s in progress["sessions"]] == ["s-3", "s-1"]
+    first = progress["sessions"][1]
+    assert (first["date"], first["title"], first["finished"]) == ("2026-05-28", "Test person", True)
+    assert [c["id"] for c in first["criteria"]] == list(results.ORDER)
+    assert results.learner_progress(all_sessions, "nobody")["sessions"] == []
+
+
+async def test_practice_record_names_the_learner_and_the_scenario_title():
+    all_sessions = await sessions()
+    record = results.practice_record([s for s in all_sessions if s.learner == "bo"], TITLES, "bo")
+    assert record.splitlines()[1] == "Learner: bo"
+    assert "2026-05-30  Test person (mini-test)  (" in record and "not an assessment" in record
+
+
+def test_scenario_files_show_live_files_and_refused_ones(tmp_path, mini):
+    from coach.scenario import ScenarioLibrary
+
+    (tmp_path / "mini.yml").write_text((FIXTURES / "mini.yml").read_text())
+    (tmp_path / "broken.yml").write_text("id: broken\ntitle: [unclosed\n")
+    lib = ScenarioLibrary(tmp_path)
+    files = results.scenario_files(lib.all(), lib.errors())
+    assert [f["file"] for f in files] == ["broken.yml", "mini.yml"]
+    broken, good = files
+    assert (good["id"], good["title"], good["live"], good["problems"]) == ("mini-test", "Test person", True, [])
+    assert broken["live"] is False and broken["problems"][0]["line"] >= 1 and "YAML" in broken["problems"][0]["problem"]
+
+    # A broken edit of a good file: the last good version stays live, and the problem shows.
+    import os
+    text = (FIXTURES / "mini.yml").read_text().replace("title: Test person", "title: [oops")
+    (tmp_path / "mini.yml").write_text(text)
+    os.utime(tmp_path / "mini.yml", ns=(1, 1))  # a new stamp even within one clock tick
+    files = {f["file"]: f for f in results.scenario_files(lib.all(), lib.errors())}
+    assert files["mini.yml"]["live"] is True and files["mini.yml"]["title"] == "Test person"
+    assert files["mini.yml"]["problems"]

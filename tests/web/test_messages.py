@@ -99,3 +99,62 @@ def test_the_mood_shows_only_where_the_scenario_allows_it(eric):
     assert m.persona(eric, slots) == {"name": "Eric", "mood": "warming", "scenario": eric.id, "title": eric.title}
     assert m.persona(eric, {})["mood"] == eric.rapport.mood(eric.rapport.start)  # before the first turn
     assert m.persona(dataclasses.replace(eric, show_mood=False), slots)["mood"] is None
+
+
+# ---- learner ids, the scenario picker and the trainer's requests ----------------------------
+
+def test_a_learner_id_in_the_metadata_is_checked():
+    body = {"sender": "web-1f", "message": "hi", "metadata": {"learner": "learner-0a1b", "scenario": "eric-battersby"}}
+    assert m.read_message(body, 10)[2]["learner"] == "learner-0a1b"
+    for wrong in ("", "has space", "<b>", 5, "x" * 129):
+        with pytest.raises(m.BadRequest, match="'metadata.learner' must be"):
+            m.read_message({**body, "metadata": {"learner": wrong}}, 10)
+
+
+def test_learner_ids_for_the_progress_page():
+    assert m.read_learner("jo.bloggs@example.org") == "jo.bloggs@example.org"
+    with pytest.raises(m.BadRequest, match="missing"):
+        m.read_learner(None)
+    with pytest.raises(m.BadRequest, match="'learner' must be"):
+        m.read_learner("../x")
+
+
+def test_the_picker_lists_scenarios_by_conversation_then_title(eric, mini):
+    later = dataclasses.replace(mini, id="zed", title="A risk visit", conversation=2)
+    assert m.scenario_choices({"zed": later, eric.id: eric, mini.id: mini}) == [
+        {"id": eric.id, "title": eric.title, "conversation": 1},
+        {"id": "mini-test", "title": "Test person", "conversation": 1},
+        {"id": "zed", "title": "A risk visit", "conversation": 2}]
+
+
+def test_trainer_filters_are_read_and_mistakes_explained():
+    assert m.read_filters({}) == {"scenario": None, "date_from": None, "date_to": None, "learner": None}
+    assert m.read_filters({"scenario": "eric-battersby", "from": "2026-05-01", "to": "2026-05-31", "learner": " alex "}) == \
+        {"scenario": "eric-battersby", "date_from": "2026-05-01", "date_to": "2026-05-31", "learner": "alex"}
+    for args, says in [({"from": "1 May"}, "'from' must be a date"), ({"to": "2026-13-01"}, "'to' must be a date"),
+                       ({"from": "2026-06-01", "to": "2026-05-01"}, "swap the dates"),
+                       ({"scenario": "Eric Battersby"}, "'scenario' must be"), ({"learner": "a b"}, "'learner' must be")]:
+        with pytest.raises(m.BadRequest, match=says):
+            m.read_filters(args)
+
+
+def test_conversation_ids_for_the_trainer_are_limited():
+    assert m.read_conversation_id("learner-abc") == "learner-abc"
+    for wrong in (None, "", "x" * 257, "a\nb"):
+        with pytest.raises(m.BadRequest):
+            m.read_conversation_id(wrong)
+
+
+def test_trainer_token_rules():
+    token = "s3cret-trainer-token-123"
+    assert m.trainer_refusal(token, f"Bearer {token}") is None
+    assert m.trainer_refusal(token, f"bearer  {token} ") is None
+    assert "COACH_TRAINER_TOKEN" in m.trainer_refusal("", f"Bearer {token}")  # switched off: refuse all
+    assert "COACH_TRAINER_TOKEN" in m.trainer_refusal(None, None)
+    assert "Sign in" in m.trainer_refusal(token, None)
+    assert "Sign in" in m.trainer_refusal(token, f"Basic {token}")
+    assert "Sign in" in m.trainer_refusal(token, "Bearer ")
+    assert "not right" in m.trainer_refusal(token, "Bearer s3cret-trainer-token-12")
+    assert "not right" in m.trainer_refusal(token, "Bearer s3cret-trainer-token-1234")
+    assert "not right" in m.trainer_refusal(token, "Bearer ünïcode")
+    assert token not in m.trainer_refusal(token, "Bearer wrong")

@@ -13,6 +13,7 @@ import threading
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs
 
 PAGE = Path(__file__).resolve().parent / "portal.html"
 
@@ -25,10 +26,14 @@ class PortalHandler(BaseHTTPRequestHandler):
         super().__init__(*args, **kwargs)
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        if self.path.split("?")[0] not in ("/", "/portal.html"):
+        path, _, query = self.path.partition("?")
+        if path not in ("/", "/portal.html"):
             self.send_error(404)
             return
-        body = PAGE.read_text().replace("__COACH_SERVER__", html.escape(self.coach.rstrip("/"))).encode()
+        # A real portal passes its signed-in user's id; the demo takes one from ?learner=...
+        learner = (parse_qs(query).get("learner") or [""])[0]
+        body = (PAGE.read_text().replace("__COACH_SERVER__", html.escape(self.coach.rstrip("/")))
+                .replace("__LEARNER__", html.escape(learner))).encode()
         self.send_response(200)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
