@@ -183,11 +183,21 @@ def session_list(sessions: list[Session], titles: dict[str, str] | None = None) 
             "sessions": rows}
 
 
-def session_detail(session: Session, titles: dict[str, str] | None = None) -> dict:
-    """One session for the trainer: the summary, the transcript, what was disclosed, the report."""
+def session_detail(session: Session, scenario: Scenario | None = None) -> dict:
+    """One session for the trainer: the summary, the transcript, what was disclosed, the report.
+
+    Each transcript row also splits the bot's replies into the person's words (`said`, without
+    the name) and the first line of anything the coach sent (`coach`: a hint, a report).
+    """
+    prefix = f"{scenario.short_name}: " if scenario else None
+    rows = []
+    for row in session.transcript:
+        said = [r[len(prefix):] for r in row["replies"] if prefix and r.startswith(prefix)]
+        coach = [r.split("\n", 1)[0] for r in row["replies"] if not (prefix and r.startswith(prefix))]
+        rows.append({**row, "said": said, "coach": coach})
     disclosed = [{"turn": row["turn"], **fact} for row in session.transcript for fact in row["disclosed"]]
-    return {**session.detail(), "title": (titles or {}).get(session.scenario) or session.scenario,
-            "disclosed": disclosed}
+    return {**session.detail(), "transcript": rows, "title": scenario.title if scenario else session.scenario,
+            "person": scenario.short_name if scenario else None, "disclosed": disclosed}
 
 
 def learner_progress(sessions: list[Session], learner: str, titles: dict[str, str] | None = None) -> dict:

@@ -130,8 +130,14 @@ async def test_cohort_mean_score_is_the_mean_of_session_means():
 
 async def test_session_detail_lists_what_was_disclosed_in_order():
     strong, _, _ = await sessions()
-    detail = results.session_detail(strong, TITLES)
-    assert detail["title"] == "Test person" and detail["transcript"] == strong.transcript
+    detail = results.session_detail(strong, MINI)
+    assert (detail["title"], detail["person"]) == ("Test person", "Ada")
+    assert [r["text"] for r in detail["transcript"]] == [r["text"] for r in strong.transcript]
+    second = detail["transcript"][1]
+    assert second["said"] == [r[len("Ada: "):] for r in strong.transcript[1]["replies"]]
+    last = detail["transcript"][-1]  # goodbye: the person's farewell, then the coach's report
+    assert last["said"] and last["coach"] and all("\n" not in line for line in last["coach"])
+    assert results.session_detail(strong)["title"] == "mini-test"
     assert detail["disclosed"][0] == {"turn": 2, "id": "garden", "kind": "strength", "words": None}
     assert [d["turn"] for d in detail["disclosed"]] == sorted(d["turn"] for d in detail["disclosed"])
     assert {d["id"] for d in detail["disclosed"]} == {f["id"] for r in strong.transcript for f in r["disclosed"]}
