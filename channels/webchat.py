@@ -1,4 +1,5 @@
-"""The web chat as a Rasa input channel: the page, widget.js and a small JSON API, all at /chat/.
+"""The web chat as a Rasa input channel: the page, widget.js and a small JSON API, all at /chat/,
+with the learner's own progress page at /chat/progress/.
 
 Served by the Rasa server itself, so `make run` gives a working page with no front-end build.
 Conversations are read back from Rasa's tracker store (never kept here), so any replica can

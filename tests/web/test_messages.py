@@ -158,3 +158,13 @@ def test_trainer_token_rules():
     assert "not right" in m.trainer_refusal(token, "Bearer s3cret-trainer-token-1234")
     assert "not right" in m.trainer_refusal(token, "Bearer ünïcode")
     assert token not in m.trainer_refusal(token, "Bearer wrong")
+
+
+def test_the_trainer_channel_takes_its_token_from_the_environment(monkeypatch):
+    from channels.trainer import TrainerInput
+
+    monkeypatch.setenv("COACH_TRAINER_TOKEN", "  a-long-random-trainer-token  ")
+    assert TrainerInput.from_credentials(None).token == "a-long-random-trainer-token"
+    monkeypatch.setenv("COACH_TRAINER_TOKEN", "")
+    off = TrainerInput.from_credentials(None)
+    assert off.token == "" and "setting COACH_TRAINER_TOKEN" in m.trainer_refusal(off.token, "Bearer anything")
