@@ -1,8 +1,9 @@
 """Practice sessions read back from Rasa's tracker store, for the trainer and learner pages.
 
 Only the tracker store's own interface is used (`keys()`, `retrieve_full_tracker()`), so the same
-code reads SQLite and PostgreSQL. Turning events into results is coach/results.py's job; the
-building runs in a worker thread so a long list does not hold up other conversations' turns.
+code reads SQLite and PostgreSQL. Turning events into results is coach/results.py's job. Reading
+a long list yields between trackers, and the building runs in a worker thread, so a trainer's
+page does not hold up learners' turns for its whole length.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ async def sessions(agent, learner: Optional[str] = None) -> list[results.Session
         events = await events_of(agent, sender)
         if events and (learner is None or results.learner_of(sender, events) == learner):
             found.append((sender, events))
+        await asyncio.sleep(0)  # a tracker store read blocks: let learners' turns in between reads
     scenario_for, _ = scenarios()
     return await asyncio.to_thread(results.sessions_from_trackers, found, scenario_for)
 
