@@ -24,7 +24,7 @@ from sanic.response import HTTPResponse
 from actions import constants as c
 from channels import messages as m
 from channels import store
-from channels.guard import guarded
+from channels.guard import guarded, neutralise_commands
 from coach import results
 
 logger = logging.getLogger(__name__)
@@ -157,6 +157,7 @@ class WebChatInput(InputChannel):
                 return response.empty(status=204)
             try:
                 sender, text, metadata = m.read_message(json_body(request), self.max_message_chars)
+                text = neutralise_commands(text)  # only the chat's own commands reach Rasa as commands
             except m.BadRequest as exc:
                 return response.json({"error": str(exc)}, status=400)
             agent = request.app.ctx.agent
