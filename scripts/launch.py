@@ -83,6 +83,8 @@ def check_stores(env: dict) -> None:
         raise LaunchError(f"TRACKER_STORE must be sqlite or postgresql, not '{env['TRACKER_STORE']}'.")
     if env["LOCK_STORE"] not in ("in_memory", "redis"):
         raise LaunchError(f"LOCK_STORE must be in_memory or redis, not '{env['LOCK_STORE']}'.")
+    # Rasa's own Redis lock is not atomic across servers; ours is (stores/redis_lock.py).
+    env["LOCK_STORE_TYPE"] = "stores.redis_lock.AtomicRedisLockStore" if env["LOCK_STORE"] == "redis" else "in_memory"
 
 
 def latest_model(models_dir: Path = ROOT / "models") -> Path:
