@@ -2,6 +2,7 @@
 the same input rules as the web chat (clear 400s for bad input, a length limit), a per-learner
 rate limit (429), no intent commands smuggled in as text, and the reply guard (never silence)."""
 
+import os
 from typing import Any, Awaitable, Callable, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
@@ -10,6 +11,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels import identity
 from channels import messages as m
 from channels.guard import RateLimiter, guarded, neutralise_commands
 
@@ -17,9 +19,10 @@ from channels.guard import RateLimiter, guarded, neutralise_commands
 class GuardedRestInput(RestInput):
     """A reply or a clear notice within seconds, never silence (see channels/guard.py)."""
 
-    def __init__(self, max_message_chars: int = 2000):
+    def __init__(self, max_message_chars: int = 2000, portal_secret: str = ""):
         self.max_message_chars = max_message_chars
         self.limiter = RateLimiter.from_env()
+        self.portal_secret = portal_secret  # set: every message needs a portal-signed learner token
 
     @classmethod
     def name(cls) -> Text:
@@ -27,10 +30,15 @@ class GuardedRestInput(RestInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[dict]) -> "GuardedRestInput":
-        return cls(int((credentials or {}).get("max_message_chars", 2000)))
+        return cls(int((credentials or {}).get("max_message_chars", 2000)), os.environ.get("COACH_PORTAL_SECRET", ""))
 
     def _extract_message(self, req: Request) -> Optional[Text]:
         return neutralise_commands(req.json.get("message"))
+
+    def get_metadata(self, request: Request) -> Optional[dict]:
+        metadata = super().get_metadata(request)
+        learner = getattr(request.ctx, "learner", None)
+        return {**(metadata or {}), "learner": learner} if learner else metadata
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         async def with_guard(message: UserMessage) -> None:
@@ -50,6 +58,17 @@ class GuardedRestInput(RestInput):
                 sender, _, _ = m.read_message(body, self.max_message_chars)
             except m.BadRequest as exc:
                 return response.json({"error": str(exc)}, status=400)
+            if self.portal_secret:
+                try:
+                    request.ctx.learner = identity.verify(self.portal_secret,
+                                                          identity.bearer(request.headers.get("authorization")))
+                except identity.IdentityError as exc:
+                    return response.json({"error": str(exc)}, status=401)
+                agent = request.app.ctx.agent
+                if agent and await agent.tracker_store.exists(sender):
+                    tracker = await agent.tracker_store.retrieve_full_tracker(sender)
+                    if identity.owner([e.as_dict() for e in tracker.events]) not in (None, request.ctx.learner):
+                        return response.json({"error": "This conversation belongs to another learner."}, status=403)
             if not self.limiter.allow(sender):
                 return response.json({"error": f"Too many messages: at most {self.limiter.per_minute} a minute. "
                                                "Wait a moment, then send it again."}, status=429)

@@ -24,6 +24,7 @@ from sanic.response import HTTPResponse
 from actions import constants as c
 from channels import messages as m
 from channels import store
+from channels import identity
 from channels.guard import guarded, neutralise_commands
 from coach import results
 
@@ -56,9 +57,11 @@ class WholeMessages(CollectingOutputChannel):
 class WebChatInput(InputChannel):
     """Chat page, embeddable widget, message and history endpoints."""
 
-    def __init__(self, allowed_origins: frozenset[str] = frozenset(), max_message_chars: int = 2000):
+    def __init__(self, allowed_origins: frozenset[str] = frozenset(), max_message_chars: int = 2000,
+                 portal_secret: str = ""):
         self.allowed_origins = allowed_origins
         self.max_message_chars = max_message_chars
+        self.portal_secret = portal_secret  # set: learners are known only by portal-signed tokens
 
     @classmethod
     def name(cls) -> Text:
@@ -71,7 +74,8 @@ class WebChatInput(InputChannel):
         load_dotenv()  # values already in the environment win over .env
         credentials = credentials or {}
         return cls(allowed_origins=m.parse_origins(os.environ.get("COACH_ALLOWED_ORIGINS")),
-                   max_message_chars=int(credentials.get("max_message_chars", 2000)))
+                   max_message_chars=int(credentials.get("max_message_chars", 2000)),
+                   portal_secret=os.environ.get("COACH_PORTAL_SECRET", ""))
 
     def url_prefix(self) -> Text:
         return "/chat"  # absolute, so Rasa mounts it at /chat rather than /webhooks/webchat
@@ -108,9 +112,29 @@ class WebChatInput(InputChannel):
                 resp.headers["Vary"] = "Origin"
                 if request.method == "OPTIONS":
                     resp.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-                    resp.headers["Access-Control-Allow-Headers"] = "Content-Type"
+                    resp.headers["Access-Control-Allow-Headers"] = "Content-Type, Authorization"
                     resp.headers["Access-Control-Max-Age"] = "600"
             return resp
+
+        def signed_learner(request: Request) -> Optional[str]:
+            """With COACH_PORTAL_SECRET set, the learner a valid portal token names (else IdentityError);
+            without it, None: learners are then known by the id their browser sends."""
+            if not self.portal_secret:
+                return None
+            return identity.verify(self.portal_secret, identity.bearer(request.headers.get("authorization")))
+
+        async def not_theirs(agent, sender: str, learner: Optional[str]) -> bool:
+            """A signed learner may read and write only conversations that began under their id."""
+            if not learner or not agent or not await agent.tracker_store.exists(sender):
+                return False
+            tracker = await agent.tracker_store.retrieve_full_tracker(sender)
+            return identity.owner([e.as_dict() for e in tracker.events]) not in (None, learner)
+
+        def unauthorised(exc: Exception) -> HTTPResponse:
+            return response.json({"error": str(exc)}, status=401)
+
+        def forbidden() -> HTTPResponse:
+            return response.json({"error": "This conversation belongs to another learner."}, status=403)
 
         def refusal(request: Request) -> HTTPResponse:
             origin = request.headers.get("origin")
@@ -158,12 +182,19 @@ class WebChatInput(InputChannel):
             try:
                 sender, text, metadata = m.read_message(json_body(request), self.max_message_chars)
                 text = neutralise_commands(text)  # only the chat's own commands reach Rasa as commands
+                learner = signed_learner(request)
             except m.BadRequest as exc:
                 return response.json({"error": str(exc)}, status=400)
+            except identity.IdentityError as exc:
+                return unauthorised(exc)
             agent = request.app.ctx.agent
             if not agent or not agent.is_ready():
                 return response.json({"error": "The coach has no trained model loaded yet; try again shortly."},
                                      status=503)
+            if learner:
+                metadata = {**(metadata or {}), "learner": learner}  # the token's id, never the browser's
+                if await not_theirs(agent, sender, learner):
+                    return forbidden()
             out = WholeMessages()
             try:
                 if text == m.SESSION_START and not await agent.tracker_store.exists(sender):
@@ -183,8 +214,13 @@ class WebChatInput(InputChannel):
                 return response.empty(status=204)
             try:
                 sender = m.read_sender(request.args.get("sender"))
+                learner = signed_learner(request)
             except m.BadRequest as exc:
                 return response.json({"error": str(exc)}, status=400)
+            except identity.IdentityError as exc:
+                return unauthorised(exc)
+            if await not_theirs(request.app.ctx.agent, sender, learner):
+                return forbidden()
             return response.json(await conversation(request.app.ctx.agent, sender, None, request.args.get("scenario")))
 
         @bp.route("/api/scenarios", methods=["GET", "OPTIONS"])
@@ -203,9 +239,11 @@ class WebChatInput(InputChannel):
             if request.method == "OPTIONS":
                 return response.empty(status=204)
             try:
-                learner = m.read_learner(request.args.get("learner"))
+                learner = signed_learner(request) or m.read_learner(request.args.get("learner"))
             except m.BadRequest as exc:
                 return response.json({"error": str(exc)}, status=400)
+            except identity.IdentityError as exc:
+                return unauthorised(exc)
             found = await store.sessions(request.app.ctx.agent, learner=learner)
             return response.json(results.learner_progress(found, learner, store.scenarios()[1]),
                                  headers={"Cache-Control": "no-store"})
@@ -216,9 +254,11 @@ class WebChatInput(InputChannel):
             if request.method == "OPTIONS":
                 return response.empty(status=204)
             try:
-                learner = m.read_learner(request.args.get("learner"))
+                learner = signed_learner(request) or m.read_learner(request.args.get("learner"))
             except m.BadRequest as exc:
                 return response.json({"error": str(exc)}, status=400)
+            except identity.IdentityError as exc:
+                return unauthorised(exc)
             found = await store.sessions(request.app.ctx.agent, learner=learner)
             text = results.practice_record(results.filter_sessions(found, learner=learner),
                                            store.scenarios()[1], learner)

@@ -46,6 +46,8 @@ DEFAULTS = {
     "COACH_REPLY_TIMEOUT_S": "4.5",
     # Messages one learner may send per minute (per Rasa server); more get a clear 429.
     "COACH_RATE_PER_MINUTE": "30",
+    # Set to make the chat accept only learners signed in through the portal (channels/identity.py).
+    "COACH_PORTAL_SECRET": "",
 }
 
 

@@ -82,6 +82,8 @@
   // conversation's id: one learner holds many conversations.
   const learnerKey = `outcomes-coach-learner:${base.href}`;
   const learner = script.dataset.learner || rememberLearner();
+  // A portal that signs learner identities (COACH_PORTAL_SECRET) passes its token here.
+  const learnerToken = script.dataset.learnerToken || null;
   let scenario = requested;  // the scenario of the conversation shown (a picked one replaces it)
 
   let sender = remember() || newSender();
@@ -167,7 +169,11 @@
   // in the fragment (never sent to any server) and opens it in a new tab.
   const away = Boolean(script.dataset.learner) || base.origin !== location.origin;
   const progressUrl = new URL("progress/", base);
-  if (away) progressUrl.hash = `learner=${encodeURIComponent(learner)}`;
+  if (away) {
+    const fragment = new URLSearchParams({ learner });
+    if (learnerToken) fragment.set("token", learnerToken);
+    progressUrl.hash = fragment.toString();
+  }
   const links = el("p", { class: "oc-links" },
     el("a", { href: progressUrl.href, ...(away ? { target: "_blank", rel: "noopener" } : {}) },
       TEXT.progress, away ? el("span", { class: "oc-sr" }, TEXT.newTab) : null));
@@ -189,7 +195,9 @@
     const timer = setTimeout(() => ctrl.abort(), TIMEOUT_MS);
     let resp;
     try {
-      resp = await fetch(new URL(path, base), { ...options, signal: ctrl.signal, credentials: "omit", cache: "no-store" });
+      const headers = { ...((options && options.headers) || {}) };
+      if (learnerToken) headers.Authorization = `Bearer ${learnerToken}`;
+      resp = await fetch(new URL(path, base), { ...options, headers, signal: ctrl.signal, credentials: "omit", cache: "no-store" });
     } catch (err) {
       throw new Error(err.name === "AbortError" ? TEXT.slow : await whyUnreachable());
     } finally {

@@ -79,7 +79,9 @@
   async function call(path) {
     let resp;
     try {
-      resp = await fetch(new URL(path, base), { credentials: "omit", cache: "no-store" });
+      const token = script.dataset.learnerToken || new URLSearchParams(location.hash.slice(1)).get("token");
+      const headers = token ? { Authorization: `Bearer ${token}` } : {};
+      resp = await fetch(new URL(path, base), { headers, credentials: "omit", cache: "no-store" });
     } catch (e) {
       throw new Error(TEXT.offline(base.origin));
     }
