@@ -160,6 +160,9 @@ def start_bot(overrides: dict | None = None, log_dir: Path | None = None, model:
     check_scenarios(ROOT / env["COACH_SCENARIOS_DIR"] if not Path(env["COACH_SCENARIOS_DIR"]).is_absolute()
                     else Path(env["COACH_SCENARIOS_DIR"]))
     check_origins(env["COACH_ALLOWED_ORIGINS"])
+    api = bool(env["RASA_API_TOKEN"]) if enable_api is None else enable_api
+    if api and not env["RASA_API_TOKEN"]:
+        raise LaunchError("Rasa's HTTP API needs a token: set RASA_API_TOKEN in .env.")
     model = model or latest_model()
     proc_env = {**os.environ, **env, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     proc_env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
@@ -184,10 +187,7 @@ def start_bot(overrides: dict | None = None, log_dir: Path | None = None, model:
         _wait(f"{bot.action_url}/health", actions, timeout, "action server", actions_log)
         args = [str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", "endpoints.yml",
                 "--credentials", "credentials.yml", "--interface", host, "--port", env["RASA_PORT"]]
-        api = bool(env["RASA_API_TOKEN"]) if enable_api is None else enable_api
         if api:
-            if not env["RASA_API_TOKEN"]:
-                raise LaunchError("Rasa's HTTP API needs a token: set RASA_API_TOKEN in .env.")
             args += ["--enable-api", "--auth-token", env["RASA_API_TOKEN"]]
         rasa, rasa_log = spawn(args, "rasa")
         _wait(f"{bot.rasa_url}/", rasa, timeout, "Rasa server", rasa_log)
