@@ -11,6 +11,17 @@ from coach import conversation
 from coach.texts import render
 
 
+def scenario_or_say_why(dispatcher: CollectingDispatcher, tracker: Tracker):
+    """This conversation's scenario, or None after telling the learner why there is none."""
+    try:
+        scenario, _ = conversation.current(library(), tracker.get_slot(c.SLOT_SCENARIO),
+                                           tracker.get_slot(c.SLOT_PERSONA_STATE), settings())
+    except conversation.ScenarioUnavailable as exc:
+        dispatcher.utter_message(text=render("scenario_unavailable", problem=str(exc)))
+        return None
+    return scenario
+
+
 class ActionGiveFeedback(Action):
     """Sends the report twice in one turn: readable text, then the feedback_report payload."""
 
@@ -18,10 +29,8 @@ class ActionGiveFeedback(Action):
         return c.ACTION_GIVE_FEEDBACK
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        try:
-            scenario, _ = conversation.current(library(), tracker.get_slot(c.SLOT_SCENARIO), tracker.get_slot(c.SLOT_PERSONA_STATE), settings())
-        except conversation.ScenarioUnavailable as exc:
-            dispatcher.utter_message(text=render("scenario_unavailable", problem=str(exc)))
+        scenario = scenario_or_say_why(dispatcher, tracker)
+        if scenario is None:
             return []
         final = (tracker.latest_message.get("intent") or {}).get("name") == "goodbye"
         report, text = conversation.feedback(scenario, tracker.events, final)
@@ -37,10 +46,8 @@ class ActionGiveHint(Action):
         return c.ACTION_GIVE_HINT
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        try:
-            scenario, _ = conversation.current(library(), tracker.get_slot(c.SLOT_SCENARIO), tracker.get_slot(c.SLOT_PERSONA_STATE), settings())
-        except conversation.ScenarioUnavailable as exc:
-            dispatcher.utter_message(text=render("scenario_unavailable", problem=str(exc)))
+        scenario = scenario_or_say_why(dispatcher, tracker)
+        if scenario is None:
             return []
         text, criterion = conversation.hint(scenario, tracker.events)
         dispatcher.utter_message(text=text)

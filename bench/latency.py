@@ -8,7 +8,6 @@ Run: make bench-latency   (starts its own servers on free ports; writes results/
 from __future__ import annotations
 
 import json
-import socket
 import statistics
 import sys
 import tempfile
@@ -20,6 +19,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.common import free_port, pct  # noqa: E402
 from scripts.launch import start_bot  # noqa: E402
 
 TOKEN = "bench-latency"
@@ -37,15 +37,6 @@ N = 200
 PER_CONVERSATION = 20
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def pct(values: list[float], p: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
 def main() -> int:

@@ -63,10 +63,6 @@ def bearer(header: str | None) -> str | None:
 
 def owner(events: list[dict]) -> str | None:
     """The learner a conversation began under (metadata.learner of its first message)."""
-    for e in events:
-        meta = e.get("metadata") if e.get("event") == "user" else None
-        if e.get("event") == "slot" and e.get("name") == "session_started_metadata":
-            meta = e.get("value")
-        if isinstance(meta, dict) and meta.get("learner"):
-            return str(meta["learner"])
-    return None
+    from coach.results import started_by
+
+    return started_by(events)

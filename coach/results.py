@@ -54,15 +54,20 @@ def _iso(ts: float | None) -> str:
     return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat(timespec="seconds") if ts else ""
 
 
-def learner_of(sender_id: str, events: list[dict]) -> str:
-    """The learner id the portal or widget gave (metadata `learner`), else the sender id."""
+def started_by(events: list[dict]) -> str | None:
+    """The learner a conversation began under: metadata `learner` of its first message, if any."""
     for e in events:
         meta = e.get("metadata") if e.get("event") == "user" else None
         if e.get("event") == "slot" and e.get("name") == "session_started_metadata":
             meta = e.get("value")
         if isinstance(meta, dict) and meta.get("learner"):
             return str(meta["learner"])
-    return sender_id
+    return None
+
+
+def learner_of(sender_id: str, events: list[dict]) -> str:
+    """The learner id the portal or widget gave (metadata `learner`), else the sender id."""
+    return started_by(events) or sender_id
 
 
 def session_from_events(sender_id: str, events: list[dict], scenario_for: Callable[[str], Scenario | None]) -> Session | None:
