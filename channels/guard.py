@@ -2,9 +2,9 @@
 
 Rasa 3.6 waits up to five minutes for the action server and, when an action fails, logs it and
 sends nothing. This wrapper around a channel's `on_new_message` gives the learner a notice instead:
-after COACH_REPLY_TIMEOUT_S seconds (default 4.5) while the turn carries on in the background (its
-reply is stored in the tracker when it comes), or at once when the turn ends with no reply. The
-learner's message is handled by Rasa as usual, so it is always stored.
+after COACH_REPLY_TIMEOUT_S seconds (default 4, so the answer arrives within 5 s) while the turn
+carries on in the background (its reply is stored in the tracker when it comes), or at once when
+the turn ends with no reply. The learner's message is handled by Rasa as usual, so it is stored.
 """
 
 from __future__ import annotations
@@ -24,9 +24,9 @@ _background: set[asyncio.Task] = set()  # keep running turns referenced until th
 
 def reply_timeout() -> float:
     try:
-        return max(0.5, float(os.environ.get("COACH_REPLY_TIMEOUT_S") or 4.5))
+        return max(0.5, float(os.environ.get("COACH_REPLY_TIMEOUT_S") or 4.0))
     except ValueError:
-        return 4.5
+        return 4.0
 
 
 def notice(key: str) -> dict:

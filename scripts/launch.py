@@ -43,7 +43,7 @@ DEFAULTS = {
     # Delete conversations with no activity for this many days (scripts/retention.py); empty keeps all.
     "COACH_RETENTION_DAYS": "",
     # Seconds before a learner waiting on a slow reply gets a notice instead of silence.
-    "COACH_REPLY_TIMEOUT_S": "4.5",
+    "COACH_REPLY_TIMEOUT_S": "4",
     # Messages one learner may send per minute (per Rasa server); more get a clear 429.
     "COACH_RATE_PER_MINUTE": "30",
     # Set to make the chat accept only learners signed in through the portal (channels/identity.py).
