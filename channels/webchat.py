@@ -233,18 +233,24 @@ class WebChatInput(InputChannel):
             return response.json({"scenarios": m.scenario_choices(library().all()),
                                   "default": settings().default_scenario})
 
+        async def own_sessions(request: Request) -> tuple:
+            """(None, learner, their sessions), or (an error response, None, None)."""
+            try:
+                learner = signed_learner(request) or m.read_learner(request.args.get("learner"))
+            except m.BadRequest as exc:
+                return response.json({"error": str(exc)}, status=400), None, None
+            except identity.IdentityError as exc:
+                return unauthorised(exc), None, None
+            return None, learner, await store.sessions(request.app.ctx.agent, learner=learner)
+
         @bp.route("/api/progress", methods=["GET", "OPTIONS"])
         async def progress(request: Request) -> HTTPResponse:
             """A learner's own sessions (by learner id)."""
             if request.method == "OPTIONS":
                 return response.empty(status=204)
-            try:
-                learner = signed_learner(request) or m.read_learner(request.args.get("learner"))
-            except m.BadRequest as exc:
-                return response.json({"error": str(exc)}, status=400)
-            except identity.IdentityError as exc:
-                return unauthorised(exc)
-            found = await store.sessions(request.app.ctx.agent, learner=learner)
+            refused, learner, found = await own_sessions(request)
+            if refused:
+                return refused
             return response.json(results.learner_progress(found, learner, store.scenarios()[1]),
                                  headers={"Cache-Control": "no-store"})
 
@@ -253,13 +259,9 @@ class WebChatInput(InputChannel):
             """A learner's practice record as a plain-text download."""
             if request.method == "OPTIONS":
                 return response.empty(status=204)
-            try:
-                learner = signed_learner(request) or m.read_learner(request.args.get("learner"))
-            except m.BadRequest as exc:
-                return response.json({"error": str(exc)}, status=400)
-            except identity.IdentityError as exc:
-                return unauthorised(exc)
-            found = await store.sessions(request.app.ctx.agent, learner=learner)
+            refused, learner, found = await own_sessions(request)
+            if refused:
+                return refused
             text = results.practice_record(results.filter_sessions(found, learner=learner),
                                            store.scenarios()[1], learner)
             day = datetime.now(timezone.utc).date().isoformat()
