@@ -48,6 +48,8 @@ DEFAULTS = {
     "COACH_RATE_PER_MINUTE": "30",
     # Set to make the chat accept only learners signed in through the portal (channels/identity.py).
     "COACH_PORTAL_SECRET": "",
+    # "off" runs Rasa exactly as shipped, without server/speedups.py.
+    "COACH_RASA_SPEEDUPS": "on",
 }
 
 
@@ -185,7 +187,7 @@ def start_bot(overrides: dict | None = None, log_dir: Path | None = None, model:
         actions, actions_log = spawn([str(BIN / "rasa"), "run", "actions", "--actions", "actions",
                                       "--port", env["ACTION_PORT"]], "actions")
         _wait(f"{bot.action_url}/health", actions, timeout, "action server", actions_log)
-        args = [str(BIN / "rasa"), "run", "--model", str(model), "--endpoints", "endpoints.yml",
+        args = [sys.executable, "-m", "server", "run", "--model", str(model), "--endpoints", "endpoints.yml",
                 "--credentials", "credentials.yml", "--interface", host, "--port", env["RASA_PORT"]]
         if api:
             args += ["--enable-api", "--auth-token", env["RASA_API_TOKEN"]]
@@ -206,7 +208,7 @@ def shell() -> int:
                                cwd=ROOT, env=proc_env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     try:
         _wait(f"http://127.0.0.1:{env['ACTION_PORT']}/health", actions, 120, "action server", None)
-        return subprocess.call([str(BIN / "rasa"), "shell", "--model", str(latest_model()), "--endpoints", "endpoints.yml"],
+        return subprocess.call([sys.executable, "-m", "server", "shell", "--model", str(latest_model()), "--endpoints", "endpoints.yml"],
                                cwd=ROOT, env=proc_env)
     finally:
         actions.terminate()
