@@ -12,6 +12,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
+import uuid
 from typing import Any, Awaitable, Callable
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
@@ -78,33 +80,119 @@ def neutralise_commands(text: str) -> str:
 
 
 class RateLimiter:
-    """At most `per_minute` messages per learner per minute, in this server process.
+    """At most `limit` hits per key in any `window` seconds, counted in this server process.
 
-    A limit per replica, not a shared counter: with several Rasa servers behind a load balancer
-    the effective limit is `per_minute` times the number of replicas (docs/deployment.md).
+    Used alone when there is one Rasa server. With LOCK_STORE=redis (several Rasa servers),
+    `from_env` gives a RedisRateLimiter instead, so the limit holds across all of them.
     """
 
-    def __init__(self, per_minute: int):
-        self.per_minute = per_minute
+    def __init__(self, limit: int, window: float = 60.0):
+        self.limit = limit
+        self.window = window
         self._seen: dict[str, list[float]] = {}
 
+    @property
+    def per_minute(self) -> int:
+        return self.limit
+
     @classmethod
-    def from_env(cls) -> "RateLimiter":
+    def from_env(cls, setting: str = "COACH_RATE_PER_MINUTE", default: int = 30, window: float = 60.0,
+                 name: str = "rate") -> "RateLimiter":
+        """The limit from `setting`; shared through Redis when LOCK_STORE=redis."""
         try:
-            return cls(max(1, int(os.environ.get("COACH_RATE_PER_MINUTE") or 30)))
+            limit = max(1, int(os.environ.get(setting) or default))
         except ValueError:
-            return cls(30)
+            limit = default
+        if (os.environ.get("LOCK_STORE") or "").strip().lower() == "redis":
+            return RedisRateLimiter.from_env(limit, window, name)
+        return cls(limit, window)
+
+    def _recent(self, key: str, now: float) -> list[float]:
+        return [t for t in self._seen.get(key, []) if now - t < self.window]
+
+    def blocked(self, key: str, now: float | None = None) -> bool:
+        """Whether `key` has used up its hits, without counting one."""
+        now = time.monotonic() if now is None else now
+        return len(self._recent(key, now)) >= self.limit
 
     def allow(self, key: str, now: float | None = None) -> bool:
-        import time
-
+        """Count a hit for `key`; False (and not counted) when it is over the limit."""
         now = time.monotonic() if now is None else now
-        recent = [t for t in self._seen.get(key, []) if now - t < 60]
-        if len(recent) >= self.per_minute:
+        recent = self._recent(key, now)
+        if len(recent) >= self.limit:
             self._seen[key] = recent
             return False
         recent.append(now)
         self._seen[key] = recent
-        if len(self._seen) > 10000:  # forget learners who have gone quiet
-            self._seen = {k: v for k, v in self._seen.items() if v and now - v[-1] < 60}
+        if len(self._seen) > 10000:  # forget keys that have gone quiet
+            self._seen = {k: v for k, v in self._seen.items() if v and now - v[-1] < self.window}
         return True
+
+
+# One atomic step in Redis: drop hits older than the window, then count this one if there is room.
+_ALLOW = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1] - ARGV[2])
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return 0 end
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[4])
+redis.call('EXPIRE', KEYS[1], math.ceil(tonumber(ARGV[2])))
+return 1
+"""
+
+
+class RedisRateLimiter(RateLimiter):
+    """The same limit, counted in Redis, so every Rasa server sharing that Redis shares it.
+
+    If Redis cannot be reached the hit is allowed (and a warning logged): a learner is never
+    locked out because the counter is down, and Rasa's lock store reports the outage itself.
+    """
+
+    def __init__(self, client: Any, limit: int, window: float = 60.0, name: str = "rate"):
+        super().__init__(limit, window)
+        self.client = client
+        self.prefix = f"coach:{name}:"
+        self._allow = client.register_script(_ALLOW)
+
+    @classmethod
+    def from_env(cls, limit: int, window: float = 60.0, name: str = "rate") -> "RedisRateLimiter":
+        import redis
+
+        client = redis.Redis(host=os.environ.get("REDIS_HOST") or "127.0.0.1",
+                             port=int(os.environ.get("REDIS_PORT") or 6379),
+                             db=int(os.environ.get("REDIS_DB") or 1),
+                             socket_timeout=0.5, socket_connect_timeout=0.5)
+        return cls(client, limit, window, name)
+
+    def blocked(self, key: str, now: float | None = None) -> bool:
+        now = time.time() if now is None else now
+        try:
+            pipe = self.client.pipeline()
+            pipe.zremrangebyscore(self.prefix + key, "-inf", now - self.window)
+            pipe.zcard(self.prefix + key)
+            return pipe.execute()[1] >= self.limit
+        except Exception as exc:  # noqa: BLE001 - see the class docstring
+            logger.warning("rate limit: Redis unavailable (%s); not limiting", type(exc).__name__)
+            return False
+
+    def allow(self, key: str, now: float | None = None) -> bool:
+        now = time.time() if now is None else now
+        try:
+            hit = f"{now:.6f}-{uuid.uuid4().hex[:8]}"
+            return bool(self._allow(keys=[self.prefix + key], args=[now, self.window, self.limit, hit]))
+        except Exception as exc:  # noqa: BLE001 - see the class docstring
+            logger.warning("rate limit: Redis unavailable (%s); not limiting", type(exc).__name__)
+            return True
+
+
+_message_limiter: RateLimiter | None = None
+
+
+def message_limiter() -> RateLimiter:
+    """The one per-learner message limit (COACH_RATE_PER_MINUTE) that every channel shares."""
+    global _message_limiter
+    if _message_limiter is None:
+        _message_limiter = RateLimiter.from_env()
+    return _message_limiter
+
+
+def too_many_messages(limiter: RateLimiter) -> str:
+    return f"Too many messages: at most {limiter.limit} a minute. Wait a moment, then send it again."

@@ -13,7 +13,7 @@ from sanic.response import HTTPResponse
 
 from channels import identity
 from channels import messages as m
-from channels.guard import RateLimiter, guarded, neutralise_commands
+from channels.guard import guarded, message_limiter, neutralise_commands, too_many_messages
 
 
 class GuardedRestInput(RestInput):
@@ -21,7 +21,7 @@ class GuardedRestInput(RestInput):
 
     def __init__(self, max_message_chars: int = 2000, portal_secret: str = ""):
         self.max_message_chars = max_message_chars
-        self.limiter = RateLimiter.from_env()
+        self.limiter = message_limiter()
         self.portal_secret = portal_secret  # set: every message needs a portal-signed learner token
 
     @classmethod
@@ -69,9 +69,8 @@ class GuardedRestInput(RestInput):
                     tracker = await agent.tracker_store.retrieve_full_tracker(sender)
                     if identity.owner([e.as_dict() for e in tracker.events]) not in (None, request.ctx.learner):
                         return response.json({"error": "This conversation belongs to another learner."}, status=403)
-            if not self.limiter.allow(sender):
-                return response.json({"error": f"Too many messages: at most {self.limiter.per_minute} a minute. "
-                                               "Wait a moment, then send it again."}, status=429)
+            if not self.limiter.allow(getattr(request.ctx, "learner", None) or sender):
+                return response.json({"error": too_many_messages(self.limiter)}, status=429)
             return None
 
         return bp

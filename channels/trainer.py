@@ -25,6 +25,7 @@ from sanic.response import HTTPResponse
 
 from channels import messages as m
 from channels import store
+from channels.guard import RateLimiter
 from coach import results
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,8 @@ PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-sr
             "img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
 NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 MIN_TOKEN_CHARS = 16
+# Wrong trainer tokens one address may send before it must wait: guessing stays hopeless.
+FAILURE_WINDOW_S = 15 * 60
 
 
 class TrainerInput(InputChannel):
@@ -45,6 +48,9 @@ class TrainerInput(InputChannel):
 
     def __init__(self, token: str = ""):
         self.token = token
+        # COACH_TRAINER_MAX_FAILURES wrong tokens per address per 15 minutes (shared through Redis
+        # when LOCK_STORE=redis); after that the address gets 429, even with the right token.
+        self.failures = RateLimiter.from_env("COACH_TRAINER_MAX_FAILURES", 20, FAILURE_WINDOW_S, "trainer-failures")
 
     @classmethod
     def name(cls) -> Text:
@@ -76,10 +82,21 @@ class TrainerInput(InputChannel):
             if not m.origin_allowed(origin, request.headers.get("host"), frozenset()):
                 logger.warning("trainer: refused a request from another site (%s)", origin)
                 return error("The trainer pages answer only this coach's own pages.", 403)
-            why = m.trainer_refusal(self.token, request.headers.get("authorization"))
+            # The client's address: the peer's, unless Sanic is told to trust a proxy's header
+            # (SANIC_PROXIES_COUNT or SANIC_REAL_IP_HEADER; docs/deployment.md).
+            address = request.remote_addr or request.ip
+            if self.token and self.failures.blocked(address):
+                logger.warning("trainer: refused %s %s from %s: too many wrong tokens", request.method,
+                               request.path, address)
+                return error(f"Too many wrong trainer tokens from this address. Wait {FAILURE_WINDOW_S // 60} "
+                             "minutes, then sign in again with the right token.", 429)
+            authorization = request.headers.get("authorization")
+            why = m.trainer_refusal(self.token, authorization)
             if why:  # the header itself is never logged
                 logger.warning("trainer: refused %s %s from %s without a valid token",
-                               request.method, request.path, request.ip)
+                               request.method, request.path, address)
+                if self.token and authorization:  # a token was tried: count it against the address
+                    self.failures.allow(address)
                 return error(why, 403)
             return None
 

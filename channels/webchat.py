@@ -25,7 +25,7 @@ from actions import constants as c
 from channels import messages as m
 from channels import store
 from channels import identity
-from channels.guard import guarded, neutralise_commands
+from channels.guard import guarded, message_limiter, neutralise_commands, too_many_messages
 from coach import results
 
 logger = logging.getLogger(__name__)
@@ -62,6 +62,7 @@ class WebChatInput(InputChannel):
         self.allowed_origins = allowed_origins
         self.max_message_chars = max_message_chars
         self.portal_secret = portal_secret  # set: learners are known only by portal-signed tokens
+        self.limiter = message_limiter()  # shared with the REST channel (and, with Redis, every server)
 
     @classmethod
     def name(cls) -> Text:
@@ -195,6 +196,8 @@ class WebChatInput(InputChannel):
                 metadata = {**(metadata or {}), "learner": learner}  # the token's id, never the browser's
                 if await not_theirs(agent, sender, learner):
                     return forbidden()
+            if not self.limiter.allow(learner or sender):
+                return response.json({"error": too_many_messages(self.limiter)}, status=429)
             out = WholeMessages()
             try:
                 if text == m.SESSION_START and not await agent.tracker_store.exists(sender):

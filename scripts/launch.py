@@ -44,8 +44,10 @@ DEFAULTS = {
     "COACH_RETENTION_DAYS": "",
     # Seconds before a learner waiting on a slow reply gets a notice instead of silence.
     "COACH_REPLY_TIMEOUT_S": "4",
-    # Messages one learner may send per minute (per Rasa server); more get a clear 429.
+    # Messages one learner may send per minute (web chat and REST together); more get a clear 429.
     "COACH_RATE_PER_MINUTE": "30",
+    # Wrong trainer tokens one address may try in 15 minutes before it gets 429.
+    "COACH_TRAINER_MAX_FAILURES": "20",
     # Set to make the chat accept only learners signed in through the portal (channels/identity.py).
     "COACH_PORTAL_SECRET": "",
     # "off" runs Rasa exactly as shipped, without server/speedups.py.

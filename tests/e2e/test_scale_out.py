@@ -7,6 +7,7 @@ import uuid
 import psycopg2
 import pytest
 import redis
+import requests
 
 from scripts.launch import start_bot
 from tests.e2e.conftest import API_TOKEN, Chat, free_port
@@ -92,3 +93,16 @@ def test_simultaneous_messages_to_both_servers_are_serialised(replicas, database
     assert stored[0] == "hello eric" and sorted(stored[1:]) == sorted(texts)  # each once, none lost
     state = Chat(replicas[1], sender=sender).slot("persona_state")
     assert state["turn"] == 1 + len(texts)  # no turn overwrote another's memory
+
+
+def test_the_per_learner_rate_limit_holds_across_servers(replicas):
+    """With LOCK_STORE=redis the limit is counted in Redis, not once per server."""
+    sender = f"rate-{uuid.uuid4().hex[:8]}"
+    limit = 30  # COACH_RATE_PER_MINUTE's default
+
+    def send(i):
+        return requests.post(f"{replicas[i % 2].rasa_url}/webhooks/rest/webhook",
+                             json={"sender": sender, "message": "lovely tea"}, timeout=60).status_code
+
+    assert [send(i) for i in range(limit)] == [200] * limit  # 15 on each server
+    assert send(0) == 429 and send(1) == 429
