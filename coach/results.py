@@ -92,7 +92,7 @@ def session_from_events(sender_id: str, events: list[dict], scenario_for: Callab
         rows.append({"turn": t.number, "text": t.text, "move": t.move, "form": t.form,
                      "confidence": round(t.confidence, 3), "disclosed": facts, "mood": t.mood,
                      "replies": replies.get(t.number, [])})
-    report = build_report(transcript, scenario, final=finished) if scenario else None
+    report = build_report(transcript, scenario, final=finished, reveal_outcomes=True) if scenario else None
     return Session(sender_id=sender_id, learner=learner_of(sender_id, events), scenario=scenario_id,
                    started=min(stamps) if stamps else None, ended=max(stamps) if stamps else None,
                    finished=finished, turns=len(transcript.scored), transcript=rows, report=report)

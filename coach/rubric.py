@@ -445,19 +445,34 @@ def timeline(t: Transcript, cfg: dict) -> list[str]:
     return order
 
 
-def build_report(t: Transcript, sc: Scenario | None, final: bool) -> dict:
-    """The feedback_report payload of design/feedback-rubric.md."""
+def build_report(t: Transcript, sc: Scenario | None, final: bool, reveal_outcomes: bool | None = None) -> dict:
+    """The feedback_report payload of design/feedback-rubric.md.
+
+    Undisclosed outcomes' words are revealed in a final report (or with `reveal_outcomes`, for
+    trainers), never in an interim one that a learner could read mid-conversation.
+    """
     cfg = config_for(sc)
+    reveal = final if reveal_outcomes is None else reveal_outcomes
     return {
         "type": "feedback_report",
         "scenario": sc.id if sc else None,
         "final": final,
         "criteria": [c.as_dict() for c in judge(t, sc)],
         "figures": figures(t, sc, cfg),
-        "outcomes": [{k: o[k] for k in ("id", "words", "disclosed", "confirmed")} for o in outcome_status(t, sc, cfg)],
+        "outcomes": [_outcome_for_report(o, reveal) for o in outcome_status(t, sc, cfg)],
         "timeline": timeline(t, cfg),
         "hints_used": t.count("request_hint"),
     }
+
+
+def _outcome_for_report(o: dict, reveal: bool) -> dict:
+    """An outcome as the payload shows it. Mid-conversation, one the person has not disclosed
+    keeps its words hidden (the learner could read them in the payload and simply echo them);
+    the final report reveals them, so the learner sees what the person wanted."""
+    shown = {k: o[k] for k in ("id", "words", "disclosed", "confirmed")}
+    if not reveal and not o["disclosed"]:
+        shown["words"] = None
+    return shown
 
 
 def biggest_gap(report: dict) -> str | None:

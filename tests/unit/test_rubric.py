@@ -77,6 +77,17 @@ def test_checklist_conversation_fails_the_three_lead_criteria(mini):
     assert all(c["suggestion"] for c in report["criteria"] if c["verdict"] != "met")
 
 
+def test_an_interim_report_hides_the_words_of_outcomes_not_yet_disclosed(mini):
+    interim = build_report(from_script(CHECKLIST), mini, final=False)
+    assert interim["outcomes"] == [{"id": "show", "words": None, "disclosed": False, "confirmed": False}]
+    final = build_report(from_script(CHECKLIST), mini, final=True)
+    assert final["outcomes"][0]["words"] == "I want to enter my roses in the village show again"
+    for_trainer = build_report(from_script(CHECKLIST), mini, final=False, reveal_outcomes=True)
+    assert for_trainer["outcomes"][0]["words"] == "I want to enter my roses in the village show again"
+    disclosed = build_report(from_script(STRONG, STRONG_DISCLOSED), mini, final=False)
+    assert disclosed["outcomes"][0]["words"] == "I want to enter my roses in the village show again"
+
+
 def test_problems_first_then_strengths_is_partly_and_beats_checklist(mini):
     mixed = build_report(from_script(PROBLEMS_THEN_STRENGTHS, {4: ["garden"]}), mini, final=True)
     checklist = build_report(from_script(CHECKLIST), mini, final=True)
