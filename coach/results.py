@@ -3,6 +3,9 @@
 One practice session is one conversation (a sender id). Its summary holds who, which scenario,
 when, the transcript with each learner turn's move, question form and what the person disclosed,
 and the coach's report. Cohort summaries count verdicts per criterion; CSV rows flatten it all.
+
+A criterion the coach had too little conversation to judge (`enough_evidence` False) is counted as
+"not_judged", never as "not_met", and is left out of every mean: a short session is not a failure.
 """
 
 from __future__ import annotations
@@ -20,6 +23,27 @@ from coach.scenario import Scenario
 from coach.transcript import from_events
 
 VERDICTS = ("met", "partly", "not_met")
+BUCKETS = VERDICTS + ("not_judged",)  # how results count criteria: the verdicts, and too early to judge
+NOT_JUDGED = "not_judged"
+
+
+def judged(criterion: dict) -> bool:
+    """Whether the coach had enough conversation to judge it (reports without the key were judged)."""
+    return bool(criterion.get("enough_evidence", True))
+
+
+def bucket(criterion: dict) -> str:
+    """Where results count a criterion: its verdict, or "not_judged" when it was too early to judge."""
+    return criterion["verdict"] if judged(criterion) else NOT_JUDGED
+
+
+def _counts(criteria: Iterable[dict]) -> dict[str, int]:
+    found = Counter(bucket(c) for c in criteria)
+    return {b: found.get(b, 0) for b in BUCKETS}
+
+
+def _mean(scores: list[float]) -> float | None:
+    return sum(scores) / len(scores) if scores else None
 
 
 @dataclass
@@ -39,7 +63,9 @@ class Session:
         return _iso(self.started)[:10] if self.started else ""
 
     def summary(self) -> dict:
-        criteria = {c["id"]: {"verdict": c["verdict"], "score": c["score"]} for c in (self.report or {}).get("criteria", [])}
+        """Who, what, when and each criterion's verdict; a criterion not judged has no score to show."""
+        criteria = {c["id"]: {"verdict": bucket(c), "score": c["score"] if judged(c) else None}
+                    for c in (self.report or {}).get("criteria", [])}
         return {"sender_id": self.sender_id, "learner": self.learner, "scenario": self.scenario,
                 "started": _iso(self.started), "ended": _iso(self.ended), "date": self.date,
                 "finished": self.finished, "turns": self.turns, "criteria": criteria,
@@ -138,19 +164,16 @@ def filter_sessions(sessions: Iterable[Session], scenario: str | None = None, da
 
 
 def cohort(sessions: list[Session]) -> dict:
-    """Per-criterion verdict counts and mean scores over the sessions that have a report."""
+    """Per-criterion counts (met, partly, not met, not judged) and mean scores over the sessions that
+    have a report; a mean covers judged criteria only, so short sessions do not drag it down."""
     reported = [s for s in sessions if s.report]
     criteria = []
     for cid in ORDER:
-        verdicts = Counter()
-        scores = []
-        for s in reported:
-            c = next(c for c in s.report["criteria"] if c["id"] == cid)
-            verdicts[c["verdict"]] += 1
-            scores.append(c["score"])
-        criteria.append({"id": cid, "title": TITLES[cid], "counts": {v: verdicts.get(v, 0) for v in VERDICTS},
-                         "mean_score": round(sum(scores) / len(scores), 2) if scores else None})
-    means = [mean_score(s) for s in reported]
+        found = [next(c for c in s.report["criteria"] if c["id"] == cid) for s in reported]
+        mean = _mean([c["score"] for c in found if judged(c)])
+        criteria.append({"id": cid, "title": TITLES[cid], "counts": _counts(found),
+                         "mean_score": round(mean, 2) if mean is not None else None})
+    means = [m for m in (mean_score(s) for s in reported) if m is not None]
     return {"sessions": len(sessions), "with_report": len(reported),
             "learners": len({s.learner for s in sessions}),
             "finished": sum(1 for s in sessions if s.finished), "criteria": criteria,
@@ -158,9 +181,8 @@ def cohort(sessions: list[Session]) -> dict:
 
 
 def mean_score(session: Session) -> float | None:
-    """The mean of a session's criterion scores (None without a report)."""
-    scores = [c["score"] for c in (session.report or {}).get("criteria", [])]
-    return sum(scores) / len(scores) if scores else None
+    """The mean of a session's judged criterion scores (None without a report or with none judged)."""
+    return _mean([c["score"] for c in (session.report or {}).get("criteria", []) if judged(c)])
 
 
 def by_scenario(sessions: list[Session], titles: dict[str, str] | None = None) -> list[dict]:
@@ -178,10 +200,9 @@ def session_list(sessions: list[Session], titles: dict[str, str] | None = None) 
     """What the trainer's session list shows: counts, counts per scenario, one row per session."""
     rows = []
     for s in sessions:
-        verdicts = Counter(c["verdict"] for c in s.summary()["criteria"].values())
         score = mean_score(s)
         rows.append({**s.summary(), "title": (titles or {}).get(s.scenario) or s.scenario,
-                     "verdicts": {v: verdicts.get(v, 0) for v in VERDICTS},
+                     "verdicts": _counts((s.report or {}).get("criteria", [])),
                      "mean_score": round(score, 2) if score is not None else None})
     return {"count": len(sessions), "finished": sum(1 for s in sessions if s.finished),
             "learners": len({s.learner for s in sessions}), "by_scenario": by_scenario(sessions, titles),
@@ -206,7 +227,11 @@ def session_detail(session: Session, scenario: Scenario | None = None) -> dict:
 
 
 def learner_progress(sessions: list[Session], learner: str, titles: dict[str, str] | None = None) -> dict:
-    """A learner's own sessions, newest first, with each criterion's verdict and score."""
+    """A learner's own sessions, newest first, with each criterion's verdict and score.
+
+    A criterion that was too early to judge has the verdict "not_judged", no score, and the coach's
+    note saying why.
+    """
     rows = []
     for s in filter_sessions(sessions, learner=learner):
         rows.append({"sender_id": s.sender_id, "date": s.date, "started": _iso(s.started),
@@ -214,7 +239,9 @@ def learner_progress(sessions: list[Session], learner: str, titles: dict[str, st
                      "finished": s.finished, "turns": s.turns,
                      "outcomes_disclosed": s.summary()["outcomes_disclosed"],
                      "outcomes_total": s.summary()["outcomes_total"],
-                     "criteria": [{"id": c["id"], "title": c["title"], "verdict": c["verdict"], "score": c["score"]}
+                     "criteria": [{"id": c["id"], "title": c["title"], "verdict": bucket(c),
+                                   "score": c["score"] if judged(c) else None,
+                                   **({} if judged(c) else {"note": c.get("note", "")})}
                                   for c in (s.report or {}).get("criteria", [])]})
     return {"learner": learner, "sessions": rows}
 
@@ -242,7 +269,11 @@ def scenario_files(good: dict[str, Scenario], errors: dict) -> list[dict]:
 
 
 def to_csv(sessions: list[Session]) -> str:
-    """One row per session: who, what, when, and each criterion's verdict and score."""
+    """One row per session: who, what, when, and each criterion's verdict and score.
+
+    A criterion too early to judge reads "not_judged" with an empty score, so a spreadsheet's
+    counts and averages leave it out rather than take it as a failure scoring 0.
+    """
     buf = io.StringIO()
     header = ["date", "started", "learner", "scenario", "sender_id", "finished", "turns", "outcomes_disclosed",
               "outcomes_total"] + [f"{cid}_{part}" for cid in ORDER for part in ("verdict", "score")]
@@ -253,8 +284,15 @@ def to_csv(sessions: list[Session]) -> str:
         crit = row["criteria"]
         writer.writerow([row["date"], row["started"], _safe(row["learner"]), row["scenario"], _safe(row["sender_id"]),
                          row["finished"], row["turns"], row["outcomes_disclosed"], row["outcomes_total"]]
-                        + [x for cid in ORDER for x in (crit.get(cid, {}).get("verdict", ""), crit.get(cid, {}).get("score", ""))])
+                        + [x for cid in ORDER for x in _verdict_and_score(crit.get(cid))])
     return buf.getvalue()
+
+
+def _verdict_and_score(criterion: dict | None) -> tuple:
+    """A summary criterion's two CSV cells; a missing criterion or score is an empty cell."""
+    if not criterion:
+        return "", ""
+    return criterion["verdict"], "" if criterion["score"] is None else criterion["score"]
 
 
 def _safe(value: str) -> str:
@@ -277,6 +315,9 @@ def practice_record(sessions: list[Session], titles: dict[str, str] | None = Non
         name = f"{title} ({s.scenario})" if title else s.scenario
         lines.append(f"{s.date}  {name}  ({s.turns} turns{', finished' if s.finished else ''})")
         for c in (s.report or {}).get("criteria", []):
+            if not judged(c):
+                lines.append(f"  - {c['title']}: not judged (too little conversation to judge yet)")
+                continue
             lines.append(f"  - {c['title']}: {c['verdict'].replace('_', ' ')} ({c['score']:.0%})")
             for ev in c["evidence"][:1]:
                 lines.append(f"      e.g. turn {ev['turn']}: \"{ev['text']}\"")

@@ -15,7 +15,21 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "results" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 REPLY_TIMEOUT_MS = 60_000
-VERDICTS = {"met": "Met", "partly": "Partly met", "not_met": "Not met"}
+# What each verdict is shown as; "not_judged" is a criterion the coach had too little conversation to
+# judge (enough_evidence false in its report), counted apart from the three verdicts.
+VERDICTS = {"met": "Met", "partly": "Partly met", "not_met": "Not met", "not_judged": "Not judged"}
+
+
+def bucket(criterion: dict) -> str:
+    """Where a report's criterion should be counted, read from the report itself: its verdict, or
+    not judged when the report says there was not enough evidence (no key: judged)."""
+    return criterion["verdict"] if criterion.get("enough_evidence", True) else "not_judged"
+
+
+def judged_mean(criteria: list[dict]) -> float | None:
+    """The mean score of the criteria that were judged (None if none was)."""
+    scores = [c["score"] for c in criteria if bucket(c) != "not_judged"]
+    return sum(scores) / len(scores) if scores else None
 
 
 class ChatPage:

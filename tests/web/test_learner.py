@@ -6,7 +6,7 @@ import pytest
 import requests
 from playwright.sync_api import expect
 
-from tests.web.chat_page import ChatPage, history, run_axe
+from tests.web.chat_page import VERDICTS, ChatPage, bucket, history, run_axe
 from tests.web.held import CHECKLIST, STRONG, expected_sessions, hold, new_learner
 
 pytestmark = pytest.mark.e2e
@@ -139,7 +139,17 @@ def test_progress_page_lists_only_this_learners_sessions_and_downloads_the_recor
             expect(item.get_by_role("heading", level=2)).to_have_text(f"{session.date} · {titles[session.scenario]}")
             expect(item.locator(".op-meta")).to_contain_text(f"{session.turns} turns")
             for c in session.report["criteria"]:
-                expect(item.locator(f'[data-criterion="{c["id"]}"] .oc-pct')).to_have_text(f"{round(c['score'] * 100)}%")
+                shown = item.locator(f'[data-criterion="{c["id"]}"]')
+                expect(shown.locator(".oc-verdict")).to_have_text(VERDICTS[bucket(c)])
+                if bucket(c) == "not_judged":  # too early: said so, with no 0% score
+                    expect(shown.locator(".oc-pct")).to_have_count(0)
+                    expect(item.locator(".op-not-judged")).to_contain_text("too short for the coach to judge")
+                else:
+                    expect(shown.locator(".oc-pct")).to_have_text(f"{round(c['score'] * 100)}%")
+        short = held[mine[1]].report["criteria"]
+        assert any(bucket(c) == "not_judged" for c in short), "three turns are too few to judge everything"
+        expect(page.locator(f'.op-session[data-sender="{mine[0]}"] .op-not-judged')).to_have_count(
+            int(any(bucket(c) == "not_judged" for c in held[mine[0]].report["criteria"])))
         assert run_axe(page) == []
         page.screenshot(path=str(screenshots / "progress.png"), full_page=True)
 
@@ -153,6 +163,9 @@ def test_progress_page_lists_only_this_learners_sessions_and_downloads_the_recor
             session = held[sender]
             assert f"{session.date}  {titles[session.scenario]} ({session.scenario})  ({session.turns} turns" in record
             for c in session.report["criteria"]:
+                if bucket(c) == "not_judged":
+                    assert f"{c['title']}: not judged" in record
+                    continue
                 assert f"{c['title']}: {c['verdict'].replace('_', ' ')} ({c['score']:.0%})" in record
                 for evidence in c["evidence"][:1]:
                     assert f'turn {evidence["turn"]}: "{evidence["text"]}"' in record

@@ -2,7 +2,8 @@
 
 Every expected figure is computed from the tracker store's rows (tests/web/held.py) or from the
 reports the learners were shown, never written down; the store also holds the other browser and
-end-to-end tests' conversations, which the counts must include.
+end-to-end tests' conversations, which the counts must include. A criterion whose report says
+there was not enough evidence counts as "not judged" (never "not met") and stays out of the means.
 """
 
 import csv
@@ -17,7 +18,7 @@ from playwright.sync_api import expect
 
 from tests.conftest import ROOT, TRAINER_TOKEN
 from tests.e2e.test_rest_conversations import STRONG as STRONG_ERIC
-from tests.web.chat_page import VERDICTS, ChatPage, history, run_axe
+from tests.web.chat_page import VERDICTS, ChatPage, bucket, history, judged_mean, run_axe
 from tests.web.held import (CHECKLIST, STRONG, day_after, expected_sessions, final_report, hold, learner_turns,
                             new_learner, tracker_events)
 
@@ -82,6 +83,24 @@ def api(bot, path: str, token: str | None = TRAINER_TOKEN, **headers) -> request
 
 def pct(score) -> str:
     return f"{round(score * 100)}%"
+
+
+def shown_mean(score) -> str:
+    """A mean as the pages show it: a dash when nothing was judged."""
+    return "–" if score is None else pct(round(score, 2))
+
+
+def contrast(locator, against) -> float:
+    """The WCAG contrast ratio between two elements' computed colours (fill for SVG, else background)."""
+    colours = [loc.evaluate("""e => { const s = getComputedStyle(e);
+        return e instanceof SVGElement ? s.fill : s.backgroundColor; }""") for loc in (locator, against)]
+
+    def luminance(css: str) -> float:
+        r, g, b = (int(x) / 255 for x in re.findall(r"\d+", css)[:3])
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (r, g, b)]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+    hi, lo = sorted(map(luminance, colours), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
 
 
 def test_every_trainer_api_route_refuses_a_missing_or_wrong_token(bot, held):
@@ -150,6 +169,16 @@ def test_sign_in_then_sessions_by_scenario_and_date(page, bot, held, screenshots
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(f"{bot.rasa_url}/trainer/#/sessions?learner={held.one}")
     shows([held.strong, held.unfinished])
+    # Each session's counts; the unfinished one's too-early criteria count as not judged, not as not met.
+    stored = {s.sender_id: s for s in everything}
+    unfinished = stored[held.unfinished].report["criteria"]
+    assert any(bucket(c) == "not_judged" for c in unfinished), "three turns are too few to judge everything"
+    for sender, criteria in ((held.unfinished, unfinished), (held.strong, final_report(bot, held.strong)["criteria"])):
+        row = page.locator(f'tr[data-sender="{sender}"]')
+        for verdict in VERDICTS:
+            expect(row.locator(f'[data-col="{verdict}"]')).to_have_text(
+                str(sum(bucket(c) == verdict for c in criteria)))
+        expect(row.locator('[data-col="mean"]')).to_have_text(shown_mean(judged_mean(criteria)))
     page.get_by_label("Scenario", exact=True).select_option("eric-battersby")
     page.get_by_role("button", name="Show").click()
     shows([held.strong])
@@ -157,7 +186,7 @@ def test_sign_in_then_sessions_by_scenario_and_date(page, bot, held, screenshots
     report = final_report(bot, held.strong)
     for verdict in VERDICTS:
         expect(strong_row.locator(f'[data-col="{verdict}"]')).to_have_text(
-            str(sum(c["verdict"] == verdict for c in report["criteria"])))
+            str(sum(bucket(c) == verdict for c in report["criteria"])))
 
     # Dates: the day the sessions were held, and the day after (none).
     day = next(s.date for s in everything if s.sender_id == held.strong)
@@ -216,17 +245,34 @@ def test_a_sessions_transcript_shows_moves_forms_disclosures_and_the_report(trai
 
     report = final_report(bot, held.strong)  # what the learner was shown
     expect(page.get_by_role("heading", level=3, name="The coach's report")).to_be_visible()
-    for c in report["criteria"]:
-        item = page.locator(f'.tr-crit[data-criterion="{c["id"]}"]')
-        expect(item.locator(".tr-verdict")).to_have_text(VERDICTS[c["verdict"]])
-        expect(item.locator(".tr-score")).to_have_text(pct(c["score"]))
-        for evidence in c["evidence"]:
-            expect(item.locator(".tr-evidence")).to_contain_text(f"Turn {evidence['turn']}: {evidence['text']}")
+    check_report(page, report)
     page.screenshot(path=str(screenshots / "trainer-session.png"), full_page=True)
     assert run_axe(page) == []
 
     page.get_by_role("link", name="Back to sessions").click()
     expect(page).to_have_url(f"{bot.rasa_url}/trainer/#/sessions?learner={held.one}")
+
+    # The unfinished session: too short to judge some criteria, and it says so instead of "Not met".
+    page.locator(f'tr[data-sender="{held.unfinished}"]').get_by_role("link").click()
+    expect(page.get_by_role("heading", level=3, name=re.compile("did not finish"))).to_be_visible()
+    report = next(s.report for s in expected_sessions(bot) if s.sender_id == held.unfinished)
+    assert any(bucket(c) == "not_judged" for c in report["criteria"])
+    check_report(page, report)
+    assert run_axe(page) == []
+
+
+def check_report(page, report):
+    """The session page's report shows each criterion's verdict, or not judged with the coach's note."""
+    for c in report["criteria"]:
+        item = page.locator(f'.tr-crit[data-criterion="{c["id"]}"]')
+        expect(item.locator(".tr-verdict")).to_have_text(VERDICTS[bucket(c)])
+        if bucket(c) == "not_judged":
+            expect(item.locator(".tr-score")).to_have_count(0)  # no 0% for what was not judged
+            expect(item).to_contain_text("Too early to judge")
+        else:
+            expect(item.locator(".tr-score")).to_have_text(pct(c["score"]))
+        for evidence in c["evidence"]:
+            expect(item.locator(".tr-evidence")).to_contain_text(f"Turn {evidence['turn']}: {evidence['text']}")
 
 
 def report_heading(bot, sender: str) -> str:
@@ -235,13 +281,13 @@ def report_heading(bot, sender: str) -> str:
 
 
 def expected_cohort(sessions) -> dict:
-    """Verdict counts and mean scores per criterion, counted here from each session's report."""
-    counts, scores = {}, {}
+    """Counts (the three verdicts and not judged) and mean scores over the judged sessions per
+    criterion, counted here from each session's report."""
+    found = {}
     for s in sessions:
         for c in (s.report or {}).get("criteria", []):
-            counts.setdefault(c["id"], Counter())[c["verdict"]] += 1
-            scores.setdefault(c["id"], []).append(c["score"])
-    return {cid: (counts[cid], sum(scores[cid]) / len(scores[cid])) for cid in counts}
+            found.setdefault(c["id"], []).append(c)
+    return {cid: (Counter(bucket(c) for c in criteria), judged_mean(criteria)) for cid, criteria in found.items()}
 
 
 def check_cohort(page, sessions):
@@ -260,16 +306,29 @@ def check_cohort(page, sessions):
                 expect(bar).to_have_attribute("data-count", str(counts[verdict]))
             else:
                 expect(bar).to_have_count(0)
-        expect(row.locator('[data-col="mean"]')).to_have_text(pct(round(mean, 2)))
+        expect(row.locator('[data-col="mean"]')).to_have_text(shown_mean(mean))
+        expect(bars.locator(".tr-svg-mean")).to_have_text(shown_mean(mean))
+    return expected
 
 
 def test_cohort_summary_counts_verdicts_per_criterion_with_a_chart(trainer, bot, held, screenshots):
     page = trainer("#/cohort")
     everything = expected_sessions(bot)
-    check_cohort(page, everything)
-    means = [sum(c["score"] for c in s.report["criteria"]) / 7 for s in everything if s.report]
+    expected = check_cohort(page, everything)
+    assert any(counts["not_judged"] for counts, _ in expected.values()), "short sessions are in the store"
+    means = [m for m in (judged_mean(s.report["criteria"]) for s in everything if s.report) if m is not None]
     expect(page.locator(".tr-summary")).to_contain_text(f"mean score {pct(round(sum(means) / len(means), 2))}")
     expect(page.get_by_role("img", name="Verdicts per criterion")).to_be_visible()
+    expect(page.locator(".tr-legend li")).to_have_text(list(VERDICTS.values()))
+    expect(page.locator(".tr-cohort thead th")).to_have_text(["Criterion", *VERDICTS.values(), "Mean score"])
+    assert "not judged" in page.locator("#tr-chart-desc").text_content()
+    # The not-judged segment is a neutral grey that keeps 3:1 against the chart, and its count 4.5:1.
+    grey = page.locator('svg rect[data-verdict="not_judged"]').first
+    assert contrast(grey, page.locator(".tr-chart")) >= 3
+    label = page.locator("svg text.tr-svg-count-dark").first
+    if label.count():
+        colour = label.evaluate("e => getComputedStyle(e).fill")
+        assert colour == "rgb(31, 35, 40)" and contrast(grey, label) >= 4.5
     page.screenshot(path=str(screenshots / "trainer-cohort.png"), full_page=True)
     assert run_axe(page) == []
 
@@ -277,6 +336,16 @@ def test_cohort_summary_counts_verdicts_per_criterion_with_a_chart(trainer, bot,
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(f"{bot.rasa_url}/trainer/#/cohort?scenario=rhi-pugh")
     check_cohort(page, [s for s in everything if s.scenario == "rhi-pugh"])
+
+
+def csv_cells(row: dict, c: dict) -> tuple:
+    score = row[f"{c['id']}_score"]
+    return row[f"{c['id']}_verdict"], float(score) if score else score
+
+
+def csv_expected(c: dict) -> tuple:
+    """A criterion's verdict and score cells: "not_judged" and an empty score when it was too early."""
+    return ("not_judged", "") if bucket(c) == "not_judged" else (c["verdict"], c["score"])
 
 
 def read_csv(page) -> list[dict]:
@@ -298,7 +367,13 @@ def test_csv_export_has_a_row_per_session_with_each_verdict(trainer, bot, held):
         row = by_sender[sender]
         assert (row["learner"], row["scenario"], row["finished"]) == (learner, scenario, "True")
         for c in final_report(bot, sender)["criteria"]:
-            assert row[f"{c['id']}_verdict"] == c["verdict"] and float(row[f"{c['id']}_score"]) == c["score"]
+            assert csv_cells(row, c) == csv_expected(c)
+    # Every session, finished or not: a criterion too early to judge says so and has no score.
+    for s in everything:
+        for c in (s.report or {}).get("criteria", []):
+            assert csv_cells(by_sender[s.sender_id], c) == csv_expected(c), s.sender_id
+    unfinished = next(s for s in everything if s.sender_id == held.unfinished)
+    assert any(bucket(c) == "not_judged" for c in unfinished.report["criteria"])
     expect(page.get_by_role("status").last).to_have_text("The CSV file has been downloaded.")
 
     page = trainer(f"#/sessions?learner={held.two}")

@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import uuid
+from collections import Counter
 
 import psycopg2
 import pytest
@@ -13,6 +14,7 @@ from coach import results
 from coach.scenario import ScenarioLibrary
 from scripts.launch import start_bot
 from tests.conftest import ROOT, TRAINER_TOKEN, free_port
+from tests.web.chat_page import VERDICTS, bucket
 from tests.web.held import CHECKLIST, STRONG, hold, new_learner
 
 pytestmark = pytest.mark.e2e
@@ -75,6 +77,8 @@ def test_trainer_and_progress_read_a_postgresql_tracker_store(pg_bot):
         {"eric-battersby": 1, "rhi-pugh": 1, "lorraine-pritchard": 1}
     for row in listing["sessions"]:
         assert row["criteria"] == expected[row["sender_id"]].summary()["criteria"]
+        found = Counter(bucket(c) for c in expected[row["sender_id"]].report["criteria"])
+        assert row["verdicts"] == {v: found[v] for v in VERDICTS}
 
     detail = trainer(pg_bot, "session", sender=strong).json()
     assert [(r["text"], r["move"], r["form"]) for r in detail["transcript"]] == \
@@ -83,6 +87,12 @@ def test_trainer_and_progress_read_a_postgresql_tracker_store(pg_bot):
 
     cohort = trainer(pg_bot, "cohort", learner=one).json()
     assert cohort["sessions"] == 2 and all(sum(c["counts"].values()) == 2 for c in cohort["criteria"])
+    # Two turns are too few to judge: the unfinished session's criteria count as not judged, not as not met.
+    assert any(bucket(c) == "not_judged" for c in expected[unfinished].report["criteria"])
+    for row in cohort["criteria"]:
+        mine = [c for s in (strong, unfinished) for c in expected[s].report["criteria"] if c["id"] == row["id"]]
+        found = Counter(bucket(c) for c in mine)
+        assert row["counts"] == {v: found[v] for v in VERDICTS}, row["id"]
     rows = list(csv.DictReader(io.StringIO(trainer(pg_bot, "export.csv").text)))
     assert sorted(r["sender_id"] for r in rows) == sorted(expected)
 

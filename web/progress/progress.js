@@ -6,6 +6,9 @@
  * server), else the random id the chat keeps in this browser. Sessions come from the coach's
  * /chat/api/progress; the record downloads from /chat/api/record as a text file.
  *
+ * A part of the conversation the coach had too little to judge comes as "not_judged" and shows as
+ * not judged, never as not met, with no score and a line saying why.
+ *
  * Every piece of text is set with textContent, never parsed as HTML.
  */
 (function () {
@@ -32,7 +35,9 @@
     meta: (s) => `${s.turns} turn${s.turns === 1 ? "" : "s"} · ${s.finished ? "finished" : "not finished"} · ` +
       `${s.outcomes_disclosed} of ${s.outcomes_total} outcomes drawn out`,
     started: (iso) => `Started ${iso.replace("T", " ").replace(/\+00:00$/, " UTC")}`,
-    verdict: { met: "Met", partly: "Partly met", not_met: "Not met" },
+    verdict: { met: "Met", partly: "Partly met", not_met: "Not met", not_judged: "Not judged" },
+    notJudged: "Not judged: the conversation was too short for the coach to judge that part yet. " +
+      "It does not count against you.",
     noReport: "No feedback for this session (its scenario is no longer available).",
   };
 
@@ -130,9 +135,10 @@
             return el("li", { class: `op-crit oc-${verdict}`, "data-criterion": c.id },
               el("span", { class: "op-crit-title" }, c.title), " ",
               el("span", { class: "oc-verdict" }, TEXT.verdict[verdict]), " ",
-              el("span", { class: "oc-pct" }, pct(c.score)));
+              verdict === "not_judged" ? null : el("span", { class: "oc-pct" }, pct(c.score)));
           }))
-          : el("p", {}, TEXT.noReport)));
+          : el("p", {}, TEXT.noReport),
+        s.criteria.some((c) => c.verdict === "not_judged") ? el("p", { class: "op-not-judged" }, TEXT.notJudged) : null));
   }
 
   async function save() {

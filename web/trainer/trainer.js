@@ -8,6 +8,9 @@
  * trainer types it once; it is kept in this tab's sessionStorage (gone when the tab closes) and
  * never put in an address. A refused token signs the trainer out with the coach's reason.
  *
+ * A criterion the coach had too little conversation to judge (enough_evidence false in a report,
+ * "not_judged" in the API's counts) is shown as not judged, never as not met.
+ *
  * Every piece of text is set with textContent, never parsed as HTML.
  */
 (function () {
@@ -19,6 +22,7 @@
   const KEY = "outcomes-coach-trainer-token";
   const SVG = "http://www.w3.org/2000/svg";
   const VERDICTS = ["met", "partly", "not_met"];
+  const BUCKETS = [...VERDICTS, "not_judged"];  // how the API counts criteria: the verdicts, and too early to judge
   const TEXT = {
     signInTitle: "Sign in",
     signInHelp: "Type the trainer token your coach's administrator gave you. It stays in this browser tab " +
@@ -50,7 +54,8 @@
     cols: {
       scenario: "Scenario", sessions: "Sessions", finished: "Finished", learners: "Learners",
       started: "Started (UTC)", learner: "Learner", turns: "Turns", outcomes: "Outcomes drawn out",
-      met: "Met", partly: "Partly met", not_met: "Not met", mean: "Mean score", open: "Transcript",
+      met: "Met", partly: "Partly met", not_met: "Not met", not_judged: "Not judged", mean: "Mean score",
+      open: "Transcript",
       turn: "Turn", said: "The learner said", move: "Move", form: "Question form",
       criterion: "Criterion",
       file: "File", conversation: "Conversation", status: "Status", problems: "Problems",
@@ -81,7 +86,7 @@
     noReport: "No report: this session's scenario is no longer available.",
     figures: (f, hints) => `${f.turns} turns · ${f.questions} questions · ${pct(f.open_share)} open · ` +
       `${f.outcomes_disclosed} of ${f.outcomes_total} outcomes drawn out · hints used: ${hints}`,
-    verdict: { met: "Met", partly: "Partly met", not_met: "Not met" },
+    verdict: { met: "Met", partly: "Partly met", not_met: "Not met", not_judged: "Not judged" },
     evidenceTurn: (n) => `Turn ${n}: `,
     tryThis: "Suggestion: ",
     outcomesHeard: "Outcomes drawn out, in the person's words",
@@ -90,9 +95,12 @@
       `${d.learners} learner${d.learners === 1 ? "" : "s"} · ${d.finished} finished · mean score ` +
       `${d.mean_score == null ? "–" : pct(d.mean_score)}`,
     chartTitle: "Verdicts per criterion",
-    chartDesc: "Each bar splits the sessions with a report into met, partly met and not met; the mean score " +
-      "is at the end of the bar. The same numbers are in the table below.",
-    tableCaption: "Verdicts per criterion (numbers of sessions) and mean score",
+    chartDesc: "Each bar splits the sessions with a report into met, partly met, not met and not judged " +
+      "(the conversation was too short to judge); the mean score, over the judged sessions only, is at the " +
+      "end of the bar. The same numbers are in the table below.",
+    cohortNote: "Not judged: the conversation was too short for the coach to judge this part. These sessions " +
+      "are not counted as not met and are left out of the mean scores.",
+    tableCaption: "Verdicts per criterion (numbers of sessions) and mean score over the judged sessions",
     noData: "no reports",
     filesIntro: "Every file in the coach's scenarios folder. A file with problems is not used; if an earlier " +
       "version of it was good, that version stays live until the file is fixed. The trainer's guide " +
@@ -337,7 +345,7 @@
         el("td", { "data-col": "learners" }, r.learners))), { class: "tr-by-scenario", "aria-labelledby": "tr-by-scenario" });
     const c = TEXT.cols;
     const list = table(null, [c.started, c.learner, c.scenario, c.turns, c.finished, c.outcomes, c.met, c.partly,
-      c.not_met, c.mean, c.open],
+      c.not_met, c.not_judged, c.mean, c.open],
     data.sessions.map((s) => el("tr", { "data-sender": s.sender_id, "data-learner": s.learner, "data-scenario": s.scenario || "" },
       el("td", { class: "tr-when" }, when(s.started)),
       el("td", { class: "tr-id" }, s.learner),
@@ -345,7 +353,7 @@
       el("td", { "data-col": "turns" }, s.turns),
       el("td", { "data-col": "finished" }, s.finished ? TEXT.yes : TEXT.no),
       el("td", { "data-col": "outcomes" }, `${s.outcomes_disclosed} of ${s.outcomes_total}`),
-      VERDICTS.map((v) => el("td", { "data-col": v }, s.verdicts[v])),
+      BUCKETS.map((v) => el("td", { "data-col": v }, s.verdicts[v] || 0)),
       el("td", { "data-col": "mean" }, s.mean_score == null ? "–" : pct(s.mean_score)),
       el("td", {}, el("a", { href: `#/session?sender=${encodeURIComponent(s.sender_id)}` },
         TEXT.cols.open, el("span", { class: "tr-sr" }, TEXT.openSession(s)))))),
@@ -420,12 +428,12 @@
     return el("div", { class: "tr-report" },
       r.figures && el("p", { class: "tr-muted" }, TEXT.figures(r.figures, r.hints_used || 0)),
       el("ol", { class: "tr-criteria" }, r.criteria.map((c) => {
-        const verdict = TEXT.verdict[c.verdict] ? c.verdict : "not_met";
+        const verdict = shownVerdict(c);
         return el("li", { class: `tr-crit tr-${verdict}`, "data-criterion": c.id },
           el("div", { class: "tr-crit-head" },
             el("h4", {}, c.title || c.id),
             el("span", { class: "tr-verdict" }, TEXT.verdict[verdict]),
-            el("span", { class: "tr-score" }, pct(c.score))),
+            verdict === "not_judged" ? null : el("span", { class: "tr-score" }, pct(c.score))),
           c.note && el("p", {}, c.note),
           (c.evidence || []).length ? el("ul", { class: "tr-evidence" }, c.evidence.map((e) =>
             el("li", {}, TEXT.evidenceTurn(e.turn), el("q", {}, e.text), e.note ? ` (${e.note})` : ""))) : null,
@@ -437,6 +445,12 @@
         unheard ? el("p", {}, TEXT.outcomesUnheard(unheard)) : null) : null);
   }
 
+  /** A report criterion's verdict as shown: "not_judged" when the coach had too little to judge it. */
+  function shownVerdict(c) {
+    if (c.enough_evidence === false) return "not_judged";
+    return VERDICTS.includes(c.verdict) ? c.verdict : "not_met";
+  }
+
   async function cohort(params) {
     const values = filterValues(params);
     const d = await api("cohort", values);
@@ -444,7 +458,7 @@
     const c = TEXT.cols;
     const rows = d.criteria.map((x) => el("tr", { "data-criterion": x.id },
       el("th", { scope: "row" }, x.title),
-      VERDICTS.map((v) => el("td", { "data-verdict": v }, x.counts[v])),
+      BUCKETS.map((v) => el("td", { "data-verdict": v }, x.counts[v] || 0)),
       el("td", { "data-col": "mean" }, x.mean_score == null ? "–" : pct(x.mean_score))));
     return [
       heading(TEXT.views.cohort),
@@ -454,14 +468,15 @@
       el("figure", { class: "tr-chart" },
         el("figcaption", { id: "tr-chart-title" }, TEXT.chartTitle),
         chart(d.criteria),
-        el("ul", { class: "tr-legend" }, VERDICTS.map((v) => el("li", {},
+        el("ul", { class: "tr-legend" }, BUCKETS.map((v) => el("li", {},
           el("span", { class: `tr-swatch tr-${v}`, "aria-hidden": "true" }), TEXT.verdict[v])))),
-      el("div", { class: "tr-scroll" }, table(TEXT.tableCaption, [c.criterion, c.met, c.partly, c.not_met, c.mean], rows,
-        { class: "tr-cohort" })),
+      el("p", { class: "tr-muted" }, TEXT.cohortNote),
+      el("div", { class: "tr-scroll" }, table(TEXT.tableCaption,
+        [c.criterion, c.met, c.partly, c.not_met, c.not_judged, c.mean], rows, { class: "tr-cohort" })),
     ];
   }
 
-  /** Stacked bars of met / partly / not met per criterion, drawn in SVG, mean score at the end. */
+  /** Stacked bars of met / partly / not met / not judged per criterion, in SVG, mean score at the end. */
   function chart(criteria) {
     const rowH = 34, labelW = 250, barW = 380, gap = 10, width = labelW + barW + 70;
     const height = criteria.length * rowH + 8;
@@ -470,7 +485,7 @@
     el("svg:desc", { id: "tr-chart-desc" }, TEXT.chartDesc));
     criteria.forEach((x, i) => {
       const y = i * rowH + 4;
-      const total = VERDICTS.reduce((sum, v) => sum + x.counts[v], 0);
+      const total = BUCKETS.reduce((sum, v) => sum + (x.counts[v] || 0), 0);
       const row = el("svg:g", { "data-criterion": x.id },
         el("svg:text", { x: 0, y: y + rowH / 2 + 1, class: "tr-svg-label", "dominant-baseline": "middle" }, x.title));
       if (!total) {
@@ -478,14 +493,15 @@
           el("svg:text", { x: labelW + 8, y: y + rowH / 2 + 1, class: "tr-svg-dark", "dominant-baseline": "middle" }, TEXT.noData));
       }
       let x0 = labelW;
-      for (const v of VERDICTS) {
-        const n = x.counts[v];
+      for (const v of BUCKETS) {
+        const n = x.counts[v] || 0;
         if (!n) continue;
         const w = (n / total) * barW;
         row.append(el("svg:rect", { x: x0, y: y + 4, width: w, height: rowH - gap, class: `tr-svg-${v}`, "data-verdict": v,
           "data-count": n }));
         if (w >= 22) {
-          row.append(el("svg:text", { x: x0 + w / 2, y: y + rowH / 2 + 1, class: "tr-svg-count", "text-anchor": "middle",
+          row.append(el("svg:text", { x: x0 + w / 2, y: y + rowH / 2 + 1, "text-anchor": "middle",
+            class: v === "not_judged" ? "tr-svg-count tr-svg-count-dark" : "tr-svg-count",
             "dominant-baseline": "middle" }, n));
         }
         x0 += w;
