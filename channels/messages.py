@@ -205,12 +205,10 @@ def from_events(events: list[dict], person: str | None) -> list[dict]:
 
 
 def persona(scenario, slots: dict) -> dict:
-    """Who the learner is talking to, and their mood where the scenario lets the learner see it."""
-    turn = slots.get("persona_turn") or {}
-    state = slots.get("persona_state") or {}
-    mood = turn.get("mood") or scenario.rapport.mood(state.get("rapport", scenario.rapport.start))
-    return {"name": scenario.short_name, "mood": mood if scenario.show_mood else None,
-            "scenario": scenario.id, "title": scenario.title}
+    """Who the learner is talking to (coach.conversation.who), from the conversation's slots."""
+    from coach.conversation import who
+
+    return who(scenario, slots.get("persona_state"), slots.get("persona_turn"))
 
 
 def scenario_choices(scenarios: dict) -> list[dict]:

@@ -50,7 +50,13 @@ class WholeMessages(CollectingOutputChannel):
     def name(cls) -> Text:
         return "webchat"
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.persona: Optional[dict] = None  # who spoke last, when the action said (actions/roleplay.py)
+
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        if isinstance(kwargs.get("persona"), dict):
+            self.persona = kwargs["persona"]
         await self._persist_message(self._message(recipient_id, text=text))
 
 
@@ -209,6 +215,9 @@ class WebChatInput(InputChannel):
                 logger.exception("webchat: could not handle a message from %s", sender)
                 return response.json({"error": "The coach could not answer just now. Please send it again."},
                                      status=502)
+            if out.persona:  # the person spoke: their name and mood came with the line
+                return response.json({"sender": sender, "messages": m.present(out.messages, out.persona["name"]),
+                                      "persona": out.persona})
             return response.json(await conversation(agent, sender, out.messages, None))
 
         @bp.route("/api/history", methods=["GET", "OPTIONS"])

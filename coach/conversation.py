@@ -108,6 +108,13 @@ def take_turn(scenario: Scenario, state: dict, parse: dict, sender: str, setting
     return turn, record
 
 
+def who(scenario: Scenario, state: dict | None, record: dict | None) -> dict:
+    """Who the learner is talking to, and their mood where the scenario lets the learner see it."""
+    mood = (record or {}).get("mood") or scenario.rapport.mood((state or {}).get("rapport", scenario.rapport.start))
+    return {"name": scenario.short_name, "mood": mood if scenario.show_mood else None,
+            "scenario": scenario.id, "title": scenario.title}
+
+
 def feedback(scenario: Scenario, events: list[dict], final: bool) -> tuple[dict, str]:
     """The feedback report payload and its readable text, for the conversation so far."""
     from coach.report import report_text
