@@ -12,7 +12,10 @@ def report_text(report: dict, scenario: Scenario | None) -> str:
     lines = [render("report_heading_final" if report["final"] else "report_heading_interim", name=name), ""]
     verdicts = text("report_verdicts")
     for i, c in enumerate(report["criteria"], 1):
-        lines.append(f"{i}. {c['title']}: {verdicts[c['verdict']].upper()} ({c['score']:.0%})")
+        if c.get("enough_evidence", True):
+            lines.append(f"{i}. {c['title']}: {verdicts[c['verdict']].upper()} ({c['score']:.0%})")
+        else:  # too early: no verdict and no score, rather than a 0% that reads as a failure
+            lines.append(f"{i}. {c['title']}: {verdicts['not_judged'].upper()}")
         if c.get("note"):
             lines.append(f"  {c['note']}")
         for e in c["evidence"]:

@@ -45,7 +45,7 @@
     slow: "The coach is taking too long to answer. Please try again.",
     failed: (status) => `The coach answered with an error (${status}). Please try again.`,
     kept: "Your message is still in the box: send it again when you are ready.",
-    verdict: { met: "Met", partly: "Partly met", not_met: "Not met" },
+    verdict: { met: "Met", partly: "Partly met", not_met: "Not met", not_judged: "Not judged" },
     reportFinal: "Your feedback",
     reportInterim: "Feedback so far",
     figures: (f, hints) => `${f.turns} turns · ${f.questions} questions · ${pct(f.open_share)} open · ` +
@@ -392,16 +392,18 @@
   }
 
   function criterion(c) {
-    const verdict = TEXT.verdict[c.verdict] ? c.verdict : "not_met";
+    // Too early to judge: no verdict and no score bar, rather than a 0% that reads as a failure.
+    const judged = c.enough_evidence !== false;
+    const verdict = !judged ? "not_judged" : TEXT.verdict[c.verdict] ? c.verdict : "not_met";
     const fill = el("span", { class: "oc-fill" });
     fill.style.width = pct(c.score);
     return el("li", { class: `oc-crit oc-${verdict}`, "data-criterion": c.id },
       el("div", { class: "oc-crit-head" },
         el("h4", {}, c.title || c.id),
         el("span", { class: "oc-verdict" }, TEXT.verdict[verdict])),
-      el("div", { class: "oc-score" },
+      judged ? el("div", { class: "oc-score" },
         el("span", { class: "oc-bar", "aria-hidden": "true" }, fill),
-        el("span", { class: "oc-pct" }, pct(c.score))),
+        el("span", { class: "oc-pct" }, pct(c.score))) : null,
       c.note && el("p", { class: "oc-crit-note" }, c.note),
       (c.evidence || []).length ? el("ul", { class: "oc-evidence" }, c.evidence.map((e) =>
         el("li", {}, TEXT.turn(e.turn), el("q", {}, e.text), e.note ? ` (${e.note})` : ""))) : null,

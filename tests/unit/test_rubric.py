@@ -308,3 +308,15 @@ def test_risk_scenario_rewards_safety_first_and_penalises_long_term_plans_in_a_c
     assert "long-term plan" in crit(report, "services_last")["evidence"][0]["note"]
     # in a conversation-1 scenario the safety question is not where strengths start
     assert crit(build_report(from_script(safety_first), None, False), "started_with_strengths")["evidence"][0]["turn"] == 4
+
+
+def test_the_text_report_says_not_judged_rather_than_zero_when_too_early(mini):
+    from coach.report import report_text
+
+    report = build_report(from_script(CHECKLIST[:1]), mini, final=False)
+    text = report_text(report, mini)
+    too_early = [c for c in report["criteria"] if not c["enough_evidence"]]
+    assert too_early
+    for c in too_early:
+        assert f"{c['title']}: NOT JUDGED" in text
+        assert f"{c['title']}: NOT MET" not in text

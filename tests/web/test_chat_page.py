@@ -6,7 +6,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.chat_page import PHONE, VERDICTS, ChatPage, history, post, run_axe, storage_key
+from tests.web.chat_page import PHONE, VERDICTS, ChatPage, bucket, history, post, run_axe, storage_key
 
 pytestmark = pytest.mark.e2e
 
@@ -112,6 +112,22 @@ def test_a_visit_brief_typing_hint_report_and_reload(page, browser, chat_url, bo
         assert ChatPage(fresh).log.inner_text() == before
     finally:
         other.close()
+
+
+def test_a_report_on_a_very_short_conversation_says_not_judged_not_zero(page, chat_url, bot):
+    chat = open_chat(page, chat_url)
+    chat.say("hello eric")
+    chat.button("Finish and get feedback").click()
+    expect(chat.report).to_have_count(1)
+    report = latest_report(bot, chat.sender())
+    too_early = [c for c in report["criteria"] if bucket(c) == "not_judged"]
+    assert too_early, "one turn is too few to judge"
+    for c in report["criteria"]:
+        item = chat.report.locator(f'[data-criterion="{c["id"]}"]')
+        expect(item.locator(".oc-verdict")).to_have_text(VERDICTS[bucket(c)])
+        if bucket(c) == "not_judged":
+            expect(item.locator(".oc-pct")).to_have_count(0)  # no 0% that reads as a failure
+            expect(item.locator(".oc-crit-note")).to_contain_text("Too early to judge")
 
 
 def test_html_and_script_are_shown_as_text_and_never_run(page, chat_url):
