@@ -1,9 +1,12 @@
 """Load benchmark: N learners at once, each holding a realistic conversation with think time.
 
-Reports p50/p95/p99 turn latency over the REST channel, errors, and the servers' memory, and in
-the same run /model/parse alone as the floor. Targets on the 2-core machine: 0 errors at 50
-learners; p95 turn latency at 10 learners within 4x the parse floor's p95.
-Run: make bench-load   (N = 10 and 50 by default; --learners 10 50 --turns 10)
+Each learner uses the web chat's API as the chat page does: opening the chat fetches the brief,
+then, after reading time, each message is one turn. Reports p50/p95/p99 turn latency, errors and
+the servers' memory, and in the same run /model/parse alone as the floor (400 parses, half before
+and half after the load). Targets on the 2-core machine: 0 errors at 50 learners; p95 turn
+latency at 10 learners within 4x the parse floor's p95.
+Run: make bench-load   (N = 10 and 50 by default; --learners 10 50 --turns 10 --channel web|rest;
+     with rest, the first message also starts the conversation, as a REST client's does)
 """
 
 from __future__ import annotations
