@@ -91,10 +91,6 @@ class RateLimiter:
         self.window = window
         self._seen: dict[str, list[float]] = {}
 
-    @property
-    def per_minute(self) -> int:
-        return self.limit
-
     @classmethod
     def from_env(cls, setting: str = "COACH_RATE_PER_MINUTE", default: int = 30, window: float = 60.0,
                  name: str = "rate") -> "RateLimiter":

@@ -14,7 +14,7 @@ The tracker store's share is in stores/sql_tracker.py, a tracker store class Ras
 
 Rasa is pinned (requirements.txt); ``apply()`` refuses any other Rasa minor version, so an
 upgrade cannot silently run with these replaced. COACH_RASA_SPEEDUPS=off runs Rasa unchanged
-(``make bench-latency`` measures both ways).
+(``COACH_RASA_SPEEDUPS=off make bench-latency`` measures Rasa without them).
 """
 
 from __future__ import annotations
