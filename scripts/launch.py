@@ -201,20 +201,47 @@ def start_bot(overrides: dict | None = None, log_dir: Path | None = None, model:
     return bot
 
 
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as resp:
+            return resp.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def shell() -> int:
-    """Chat in the terminal: an action server of its own, then `rasa shell` on the same settings."""
+    """Chat in the terminal with `rasa shell` on the same settings, beside `make run` or alone.
+
+    The action server `make run` started is used when it answers; otherwise the shell starts its
+    own. Rasa's shell runs a server of its own too: it gets a free port on 127.0.0.1, so it never
+    clashes with a running bot and is not reachable from other machines.
+    """
     env = settings()
     check_scenarios(ROOT / env["COACH_SCENARIOS_DIR"])
     proc_env = {**os.environ, **env, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    actions = subprocess.Popen([str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", env["ACTION_PORT"]],
-                               cwd=ROOT, env=proc_env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    health = f"http://127.0.0.1:{env['ACTION_PORT']}/health"
+    actions = None
+    if not _answers(health):
+        actions = subprocess.Popen([str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", env["ACTION_PORT"]],
+                                   cwd=ROOT, env=proc_env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     try:
-        _wait(f"http://127.0.0.1:{env['ACTION_PORT']}/health", actions, 120, "action server", None)
-        return subprocess.call([sys.executable, "-m", "server", "shell", "--model", str(latest_model()), "--endpoints", "endpoints.yml"],
+        if actions is not None:
+            _wait(health, actions, 120, "action server", None)
+        return subprocess.call([sys.executable, "-m", "server", "shell", "--model", str(latest_model()),
+                                "--endpoints", "endpoints.yml", "--interface", "127.0.0.1", "--port", str(_free_port())],
                                cwd=ROOT, env=proc_env)
     finally:
-        actions.terminate()
-        actions.wait(timeout=15)
+        if actions is not None:
+            actions.terminate()
+            actions.wait(timeout=15)
 
 
 def main() -> int:

@@ -24,3 +24,23 @@ def test_redis_selects_the_atomic_lock_store():
     env = settings({"LOCK_STORE": "redis"})
     assert env["LOCK_STORE_TYPE"] == "stores.redis_lock.AtomicRedisLockStore"
     assert settings({})["LOCK_STORE_TYPE"] == "in_memory"
+
+
+def test_the_terminal_chat_runs_beside_a_running_bot(monkeypatch):
+    """`make run` says "make shell in another terminal": the shell must reuse the running action
+    server and give Rasa's shell server a free local port, not the bot's (which would clash)."""
+    from scripts import launch
+
+    calls = []
+    monkeypatch.setattr(launch, "_answers", lambda url: True)  # an action server is already up
+
+    def no_second_action_server(*args, **kwargs):
+        raise AssertionError("started a second action server")
+
+    monkeypatch.setattr(launch.subprocess, "Popen", no_second_action_server)
+    monkeypatch.setattr(launch.subprocess, "call", lambda args, **kw: calls.append(args) or 0)
+    assert launch.shell() == 0
+    args = calls[0]
+    assert args[1:4] == ["-m", "server", "shell"]
+    assert args[args.index("--interface") + 1] == "127.0.0.1"
+    assert args[args.index("--port") + 1] != settings()["RASA_PORT"]
