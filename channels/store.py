@@ -3,15 +3,25 @@
 Only the tracker store's own interface is used (`keys()`, `retrieve_full_tracker()`), so the same
 code reads SQLite and PostgreSQL. Turning events into results is coach/results.py's job. Reading
 a long list yields between trackers, and the building runs in a worker thread, so a trainer's
-page does not hold up learners' turns for its whole length.
+page does not hold up learners' turns for its whole length; a conversation unchanged since the
+last request is not judged again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
+from collections import OrderedDict
 from typing import Callable, Optional
 
 from coach import results
+
+# Sessions already built, by conversation, its length and last event, and the scenarios' versions:
+# a conversation with no new turn, under unchanged scenarios, is not judged again. Only results
+# are kept here, never conversation state; the tracker store is still read on every request.
+CACHE_SIZE = 5000
+_built: "OrderedDict[tuple, Optional[results.Session]]" = OrderedDict()
+_built_lock = threading.Lock()
 
 
 def scenarios() -> tuple[Callable, dict[str, str]]:
@@ -20,6 +30,33 @@ def scenarios() -> tuple[Callable, dict[str, str]]:
 
     live = library().all()
     return live.get, {sid: sc.title for sid, sc in live.items()}
+
+
+def _versions() -> tuple:
+    from actions.context import library
+
+    return tuple(sorted((sid, sc.version) for sid, sc in library().all().items()))
+
+
+def build_sessions(found: list[tuple[str, list[dict]]], scenario_for: Callable, versions: tuple) -> list[results.Session]:
+    """coach.results.sessions_from_trackers, reusing sessions built before from the same events."""
+    out = []
+    for sender, events in found:
+        key = (sender, len(events), events[-1].get("timestamp") if events else None, versions)
+        with _built_lock:
+            hit = key in _built
+            session = _built.get(key)
+            if hit:
+                _built.move_to_end(key)
+        if not hit:
+            session = results.session_from_events(sender, events, scenario_for)
+            with _built_lock:
+                _built[key] = session
+                while len(_built) > CACHE_SIZE:
+                    _built.popitem(last=False)
+        if session is not None:
+            out.append(session)
+    return out
 
 
 async def events_of(agent, sender: str) -> Optional[list[dict]]:
@@ -37,7 +74,7 @@ async def sessions(agent, learner: Optional[str] = None) -> list[results.Session
             found.append((sender, events))
         await asyncio.sleep(0)  # a tracker store read blocks: let learners' turns in between reads
     scenario_for, _ = scenarios()
-    return await asyncio.to_thread(results.sessions_from_trackers, found, scenario_for)
+    return await asyncio.to_thread(build_sessions, found, scenario_for, _versions())
 
 
 async def session(agent, sender: str) -> Optional[results.Session]:
