@@ -1,10 +1,10 @@
 """Practice sessions read back from Rasa's tracker store, for the trainer and learner pages.
 
-Only the tracker store's own interface is used (`keys()`, `retrieve_full_tracker()`), so the same
-code reads SQLite and PostgreSQL. Turning events into results is coach/results.py's job. Reading
-a long list yields between trackers, and the building runs in a worker thread, so a trainer's
-page does not hold up learners' turns for its whole length; a conversation unchanged since the
-last request is not judged again.
+With stores/sql_tracker.py (the default, on SQLite and PostgreSQL) every conversation is read in
+one query, in a worker thread. Any other tracker store is read through Rasa's own interface
+(`keys()`, `retrieve_full_tracker()`), yielding to learners' turns between conversations.
+Turning events into results is coach/results.py's job, also in a worker thread, and a
+conversation unchanged since the last request is not judged again.
 """
 
 from __future__ import annotations
@@ -66,15 +66,23 @@ async def events_of(agent, sender: str) -> Optional[list[dict]]:
 
 async def sessions(agent, learner: Optional[str] = None) -> list[results.Session]:
     """Every practice session in the tracker store (only one learner's, when `learner` is given)."""
-    store = agent.tracker_store
+    store = getattr(agent.tracker_store, "_tracker_store", agent.tracker_store)  # inside Rasa's fail-safe wrapper
+    scenario_for, _ = scenarios()
+    versions = _versions()
+    if hasattr(store, "all_conversations"):  # stores/sql_tracker.py: one query, in a worker thread
+        def read_and_build() -> list[results.Session]:
+            found = [(sender, events) for sender, events in sorted(store.all_conversations().items())
+                     if learner is None or results.learner_of(sender, events) == learner]
+            return build_sessions(found, scenario_for, versions)
+
+        return await asyncio.to_thread(read_and_build)
     found = []
     for sender in sorted(await store.keys()):
         events = await events_of(agent, sender)
         if events and (learner is None or results.learner_of(sender, events) == learner):
             found.append((sender, events))
         await asyncio.sleep(0)  # a tracker store read blocks: let learners' turns in between reads
-    scenario_for, _ = scenarios()
-    return await asyncio.to_thread(build_sessions, found, scenario_for, _versions())
+    return await asyncio.to_thread(build_sessions, found, scenario_for, versions)
 
 
 async def session(agent, sender: str) -> Optional[results.Session]:

@@ -82,6 +82,20 @@ class LeanSQLTrackerStore(SQLTrackerStore):
                 session.execute(self.table.insert(), rows)
             session.commit()
 
+    def all_conversations(self) -> dict[Text, list[dict]]:
+        """Every conversation's stored events (all sessions, in order), read in one query.
+
+        For the trainer pages, which summarise every conversation: one pass over the table
+        instead of a query and a tracker rebuild per conversation. Blocking: call it from a
+        worker thread (channels/store.py does).
+        """
+        query = sa.select(self.table.c.sender_id, self.table.c.data).order_by(self.table.c.sender_id, self.table.c.id)
+        found: dict[Text, list[dict]] = {}
+        with self.session_scope() as session:
+            for sender, data in session.execute(query):
+                found.setdefault(sender, []).append(json.loads(data))
+        return found
+
     @staticmethod
     def _row(sender_id: Text, event: Any) -> dict:
         data = event.as_dict()

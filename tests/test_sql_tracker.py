@@ -142,3 +142,31 @@ async def test_a_sqlite_file_uses_write_ahead_logging(tmp_path):
     store = LeanSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=str(db))
     await store.save(conversation(store, "e"))
     assert sqlite3.connect(db).execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+async def test_all_conversations_in_one_read_match_each_full_tracker(settings):
+    lean, rasa = stores(settings)
+    for sender, first in (("f", 1000.0), ("g", 2000.0)):
+        await lean.save(conversation(lean, sender, first=first))
+        await take_turn(lean, sender, turn(f"hello from {sender}", "hi", first + 1))
+    restart = [ActionExecuted("action_session_start", timestamp=9000.0), SessionStarted(timestamp=9000.1)]
+    await take_turn(lean, "g", restart + turn("second session", "again", 9001.0))
+    everything = lean.all_conversations()
+    assert sorted(everything) == ["f", "g"]
+    for sender in everything:
+        assert everything[sender] == as_dicts(await rasa.retrieve_full_tracker(sender))
+
+
+async def test_trainer_sessions_are_the_same_through_the_one_read_and_through_rasas_interface(settings):
+    from types import SimpleNamespace
+
+    from channels import store
+
+    lean, rasa = stores(settings)
+    for sender, first in (("h", 1000.0), ("i", 2000.0)):
+        await lean.save(conversation(lean, sender, first=first))
+        await take_turn(lean, sender, turn("what do you enjoy doing?", "Eric: woodwork", first + 1))
+    fast = await store.sessions(SimpleNamespace(tracker_store=lean))
+    slow = await store.sessions(SimpleNamespace(tracker_store=rasa))  # no one-read method: the fallback
+    assert [s.summary() for s in fast] == [s.summary() for s in slow]
+    assert [s.sender_id for s in fast] == ["h", "i"]
