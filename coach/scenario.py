@@ -385,7 +385,12 @@ def _parse_facts(chk: _Checker, data: LineDict) -> tuple[Fact, ...]:
             chk.add(item.line_of("kind"), f"{where}kind", f"'{kind}' is not a kind of fact",
                     f"Use one of: {', '.join(FACT_KINDS)}.")
         topics = item.get("topics", [])
-        if not isinstance(topics, list) or not all(isinstance(t, str) and t.strip() for t in topics):
+        if isinstance(topics, list) and any(isinstance(t, bool) for t in topics):
+            # YAML reads a bare yes, no, on, off, true or false as a yes/no value, not a word
+            chk.add(item.line_of("topics"), f"{where}topics", "has a word YAML reads as yes/no (yes, no, on, off, "
+                    "true or false)", "Put that word in quotes, e.g. 'topics: [garden, \"yes\"]'.")
+            topics = []
+        elif not isinstance(topics, list) or not all(isinstance(t, str) and t.strip() for t in topics):
             chk.add(item.line_of("topics"), f"{where}topics", "should be a list of words", "e.g. 'topics: [garden, roses, shed]'.")
             topics = []
         unlock = _parse_unlock(chk, item, where)

@@ -43,6 +43,13 @@ def test_duplicate_fact_id():
     assert any("used twice" in p.problem and p.field == "facts.garden.id" for p in found)
 
 
+def test_a_topic_word_yaml_reads_as_yes_or_no_is_explained():
+    found = problems(MINI.replace("topics: [choir, sing, singing]", "topics: [choir, sing, yes]"))
+    (p,) = [p for p in found if p.field == "facts.choir.topics"]
+    assert "yes/no" in p.problem and "quotes" in p.fix
+    assert MINI.splitlines()[p.line - 1].strip().startswith("topics: [choir")
+
+
 def test_outcome_without_words():
     found = problems(MINI.replace('    words: "I want to enter my roses in the village show again"\n', ""))
     assert any(p.field == "facts.show.words" and "own words" in p.problem for p in found)
