@@ -141,18 +141,31 @@ class Bot:
             log.close()
 
 
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as resp:
+            return resp.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+def free_port() -> int:
+    """A port nothing listens on yet, on 127.0.0.1."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def _wait(url: str, proc: subprocess.Popen, timeout: float, what: str, log: Path | None) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             tail = log.read_text(errors="replace")[-3000:] if log and log.exists() else ""
             raise LaunchError(f"The {what} stopped while starting (exit {proc.returncode}).\n{tail}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-            pass
+        if _answers(url):
+            return
         time.sleep(0.5)
     raise LaunchError(f"The {what} did not answer at {url} within {timeout:.0f} s.")
 
@@ -201,22 +214,6 @@ def start_bot(overrides: dict | None = None, log_dir: Path | None = None, model:
     return bot
 
 
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as resp:
-            return resp.status == 200
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return False
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def shell() -> int:
     """Chat in the terminal with `rasa shell` on the same settings, beside `make run` or alone.
 
@@ -236,7 +233,7 @@ def shell() -> int:
         if actions is not None:
             _wait(health, actions, 120, "action server", None)
         return subprocess.call([sys.executable, "-m", "server", "shell", "--model", str(latest_model()),
-                                "--endpoints", "endpoints.yml", "--interface", "127.0.0.1", "--port", str(_free_port())],
+                                "--endpoints", "endpoints.yml", "--interface", "127.0.0.1", "--port", str(free_port())],
                                cwd=ROOT, env=proc_env)
     finally:
         if actions is not None:

@@ -1,7 +1,6 @@
 """Shared fixtures: paths, scenarios, a fresh persona state per test, and the running bot."""
 
 import shutil
-import socket
 import sys
 from pathlib import Path
 
@@ -11,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from coach.scenario import load_scenario  # noqa: E402
-from scripts.launch import start_bot  # noqa: E402
+from scripts.launch import free_port, start_bot  # noqa: E402
 
 API_TOKEN = "e2e-test-token"
 TRAINER_TOKEN = "trainer-test-token-7Qm2c9XbW4"
@@ -27,12 +26,6 @@ def mini():
 @pytest.fixture
 def eric():
     return load_scenario(ROOT / "scenarios" / "eric-battersby.yml")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
