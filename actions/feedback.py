@@ -17,7 +17,7 @@ def scenario_or_say_why(dispatcher: CollectingDispatcher, tracker: Tracker):
         scenario, _ = conversation.current(library(), tracker.get_slot(c.SLOT_SCENARIO),
                                            tracker.get_slot(c.SLOT_PERSONA_STATE), settings())
     except conversation.ScenarioUnavailable as exc:
-        dispatcher.utter_message(text=render("scenario_unavailable", problem=str(exc)))
+        dispatcher.utter_message(text=render("scenario_unavailable", problem=str(exc)), **{c.META_COACH: "notice"})
         return None
     return scenario
 
@@ -34,7 +34,7 @@ class ActionGiveFeedback(Action):
             return []
         final = (tracker.latest_message.get("intent") or {}).get("name") == "goodbye"
         report, text = conversation.feedback(scenario, tracker.events, final)
-        dispatcher.utter_message(text=text)
+        dispatcher.utter_message(text=text, **{c.META_COACH: "report"})
         dispatcher.utter_message(json_message=report)
         return []
 
@@ -50,6 +50,6 @@ class ActionGiveHint(Action):
         if scenario is None:
             return []
         text, criterion = conversation.hint(scenario, tracker.events)
-        dispatcher.utter_message(text=text)
-        dispatcher.utter_message(json_message={"type": "hint", "criterion": criterion, "text": text})
+        dispatcher.utter_message(text=text, **{c.META_COACH: "hint"})
+        dispatcher.utter_message(json_message={"type": c.PAYLOAD_HINT, "criterion": criterion, "text": text})
         return []

@@ -24,13 +24,13 @@ class ActionPersonaReply(Action):
                 library(), tracker.get_slot(c.SLOT_SCENARIO), tracker.get_slot(c.SLOT_PERSONA_STATE), settings()
             )
         except conversation.ScenarioUnavailable as exc:
-            dispatcher.utter_message(text=render("scenario_unavailable", problem=str(exc)))
+            dispatcher.utter_message(text=render("scenario_unavailable", problem=str(exc)), **{c.META_COACH: "notice"})
             return []
         turn, record = conversation.take_turn(scenario, state, tracker.latest_message, tracker.sender_id, settings())
         # `persona` travels with the line (Rasa keeps it as the bot message's metadata), so the web
         # chat can show the name and mood without reading the conversation back.
         dispatcher.utter_message(text=render("persona_line", name=scenario.short_name, line=turn.reply),
-                                 persona=conversation.who(scenario, turn.state, record))
+                                 **{c.META_PERSONA: conversation.said(scenario, turn.state, record, turn.reply)})
         events = [SlotSet(c.SLOT_PERSONA_STATE, turn.state), SlotSet(c.SLOT_PERSONA_TURN, record)]
         if tracker.get_slot(c.SLOT_SCENARIO) != scenario.id:  # keep the tracker lean: set it only when new
             events.insert(0, SlotSet(c.SLOT_SCENARIO, scenario.id))

@@ -23,13 +23,16 @@ class ActionSessionStart(Action):
         try:
             start = conversation.start(library(), requested or tracker.get_slot(c.SLOT_SCENARIO), tracker.sender_id, settings())
         except conversation.ScenarioUnavailable as exc:
-            dispatcher.utter_message(text=render("scenario_unavailable", problem=str(exc)))
+            dispatcher.utter_message(text=render("scenario_unavailable", problem=str(exc)), **{c.META_COACH: "notice"})
             return events + [ActionExecuted(c.ACTION_LISTEN)]
         sc = start.scenario
         if start.requested_unknown:
-            dispatcher.utter_message(text=render("scenario_unknown", requested=start.requested_unknown, title=sc.title))
-        dispatcher.utter_message(text=render("scenario_brief", title=sc.title, brief=sc.brief, name=sc.short_name))
-        dispatcher.utter_message(text=render("persona_line", name=sc.short_name, line=start.opening_line))
+            dispatcher.utter_message(text=render("scenario_unknown", requested=start.requested_unknown, title=sc.title),
+                                     **{c.META_COACH: "notice"})
+        dispatcher.utter_message(text=render("scenario_brief", title=sc.title, brief=sc.brief, name=sc.short_name),
+                                 **{c.META_COACH: "brief"})
+        dispatcher.utter_message(text=render("persona_line", name=sc.short_name, line=start.opening_line),
+                                 **{c.META_PERSONA: conversation.said(sc, start.state, None, start.opening_line)})
         return events + [
             SlotSet(c.SLOT_SCENARIO, sc.id),
             SlotSet(c.SLOT_PERSONA_STATE, start.state),

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import time
 import uuid
 from typing import Any, Awaitable, Callable
 
 from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
+from coach import names, runtime
 from coach.texts import render
 
 logger = logging.getLogger(__name__)
@@ -25,15 +25,12 @@ _background: set[asyncio.Task] = set()  # keep running turns referenced until th
 
 
 def reply_timeout() -> float:
-    try:
-        return max(0.5, float(os.environ.get("COACH_REPLY_TIMEOUT_S") or 4.0))
-    except ValueError:
-        return 4.0
+    return runtime.settings().reply_timeout_s
 
 
 def notice(key: str) -> dict:
     """Plain text, so every channel (REST, shell, the web chat) shows it as the coach speaking."""
-    return {"text": render(key)}
+    return {"text": render(key), "metadata": {names.META_COACH: "notice"}}
 
 
 async def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]], message: UserMessage,
@@ -68,7 +65,7 @@ def _finished(task: asyncio.Task) -> None:
 # Messages starting with "/" are intent commands to Rasa and skip the NLU, e.g. '/goodbye' or
 # '/affirm{"slot": ...}'. Learners may use the plain commands the chat's buttons send; anything
 # else that looks like a command is read as ordinary words.
-COMMANDS = frozenset({"/session_start", "/request_hint", "/request_feedback", "/goodbye"})
+COMMANDS = names.COMMANDS
 
 
 def neutralise_commands(text: str) -> str:
@@ -83,7 +80,7 @@ class RateLimiter:
     """At most `limit` hits per key in any `window` seconds, counted in this server process.
 
     Used alone when there is one Rasa server. With LOCK_STORE=redis (several Rasa servers),
-    `from_env` gives a RedisRateLimiter instead, so the limit holds across all of them.
+    `from_settings` gives a RedisRateLimiter instead, so the limit holds across all of them.
     """
 
     def __init__(self, limit: int, window: float = 60.0):
@@ -92,15 +89,13 @@ class RateLimiter:
         self._seen: dict[str, list[float]] = {}
 
     @classmethod
-    def from_env(cls, setting: str = "COACH_RATE_PER_MINUTE", default: int = 30, window: float = 60.0,
-                 name: str = "rate") -> "RateLimiter":
-        """The limit from `setting`; shared through Redis when LOCK_STORE=redis."""
-        try:
-            limit = max(1, int(os.environ.get(setting) or default))
-        except ValueError:
-            limit = default
-        if (os.environ.get("LOCK_STORE") or "").strip().lower() == "redis":
-            return RedisRateLimiter.from_env(limit, window, name)
+    def from_settings(cls, limit: int | None = None, window: float = 60.0, name: str = "rate") -> "RateLimiter":
+        """`limit` hits per `window` (default COACH_RATE_PER_MINUTE a minute); shared through Redis
+        when LOCK_STORE=redis."""
+        settings = runtime.settings()
+        limit = settings.rate_per_minute if limit is None else limit
+        if settings.lock_store == "redis":
+            return RedisRateLimiter.connect(settings, limit, window, name)
         return cls(limit, window)
 
     def _recent(self, key: str, now: float) -> list[float]:
@@ -149,12 +144,10 @@ class RedisRateLimiter(RateLimiter):
         self._allow = client.register_script(_ALLOW)
 
     @classmethod
-    def from_env(cls, limit: int, window: float = 60.0, name: str = "rate") -> "RedisRateLimiter":
+    def connect(cls, settings, limit: int, window: float = 60.0, name: str = "rate") -> "RedisRateLimiter":
         import redis
 
-        client = redis.Redis(host=os.environ.get("REDIS_HOST") or "127.0.0.1",
-                             port=int(os.environ.get("REDIS_PORT") or 6379),
-                             db=int(os.environ.get("REDIS_DB") or 1),
+        client = redis.Redis(host=settings.redis_host, port=settings.redis_port, db=settings.redis_db,
                              socket_timeout=0.5, socket_connect_timeout=0.5)
         return cls(client, limit, window, name)
 
@@ -186,7 +179,7 @@ def message_limiter() -> RateLimiter:
     """The one per-learner message limit (COACH_RATE_PER_MINUTE) that every channel shares."""
     global _message_limiter
     if _message_limiter is None:
-        _message_limiter = RateLimiter.from_env()
+        _message_limiter = RateLimiter.from_settings()
     return _message_limiter
 
 

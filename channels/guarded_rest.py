@@ -2,7 +2,6 @@
 the same input rules as the web chat (clear 400s for bad input, a length limit), a per-learner
 rate limit (429), no intent commands smuggled in as text, and the reply guard (never silence)."""
 
-import os
 from typing import Any, Awaitable, Callable, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
@@ -13,6 +12,7 @@ from sanic.response import HTTPResponse
 
 from channels import identity
 from channels import messages as m
+from coach import runtime
 from channels.guard import guarded, message_limiter, neutralise_commands, too_many_messages
 
 
@@ -30,7 +30,7 @@ class GuardedRestInput(RestInput):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[dict]) -> "GuardedRestInput":
-        return cls(int((credentials or {}).get("max_message_chars", 2000)), os.environ.get("COACH_PORTAL_SECRET", ""))
+        return cls(int((credentials or {}).get("max_message_chars", 2000)), runtime.settings().portal_secret)
 
     def _extract_message(self, req: Request) -> Optional[Text]:
         return neutralise_commands(req.json.get("message"))

@@ -63,6 +63,6 @@ def bearer(header: str | None) -> str | None:
 
 def owner(events: list[dict]) -> str | None:
     """The learner a conversation began under (metadata.learner of its first message)."""
-    from coach.results import started_by
+    from coach.transcript import started_by
 
     return started_by(events)

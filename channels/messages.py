@@ -14,8 +14,11 @@ from datetime import date
 from urllib.parse import urlsplit
 
 from channels.identity import LEARNER_ID
+from coach import names
+from coach.settings import origins as _origins
+from coach.transcript import bot_line, session_start
 
-SESSION_START = "/session_start"
+SESSION_START = names.CMD_SESSION_START
 SENDER_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 # A learner id: the widget's random one, or the portal's (an account id, an email); the same rule
 # as signed identities.
@@ -25,7 +28,7 @@ LEARNER_RULE = "1 to 128 letters, digits or _ @ . : -"
 MAX_METADATA_CHARS = 2000
 # Custom payloads that arrive right after the same content as readable text (rubric contract):
 # the chat shows the card and folds that text into it instead of showing it twice.
-CARDS = {"feedback_report": "report", "hint": "hint"}
+CARDS = {names.PAYLOAD_REPORT: "report", names.PAYLOAD_HINT: "hint"}
 
 
 class BadRequest(ValueError):
@@ -33,22 +36,11 @@ class BadRequest(ValueError):
 
 
 def parse_origins(text: str | None) -> frozenset[str]:
-    """Origins from a comma- or space-separated setting, refusing anything that is not one.
-
-    An origin is scheme://host[:port] with nothing after it; a typo such as a trailing path would
-    otherwise silently never match, so it stops the server with a message instead.
-    """
-    found = set()
-    for item in re.split(r"[\s,]+", text or ""):
-        if not item:
-            continue
-        parts = urlsplit(item)
-        if parts.scheme not in ("http", "https") or not parts.netloc or parts.path not in ("", "/") \
-                or parts.query or parts.fragment:
-            raise ValueError(f"'{item}' in COACH_ALLOWED_ORIGINS is not an origin; write it as "
-                             "scheme://host[:port], e.g. https://portal.example.org")
-        found.add(f"{parts.scheme}://{parts.netloc}".lower())
-    return frozenset(found)
+    """COACH_ALLOWED_ORIGINS read as coach.settings reads it; ValueError names a bad origin."""
+    try:
+        return _origins(text or "")
+    except ValueError as exc:
+        raise ValueError(f"{exc} (in COACH_ALLOWED_ORIGINS)") from None
 
 
 def origin_allowed(origin: str | None, host: str | None, allowed: frozenset[str]) -> bool:
@@ -155,16 +147,17 @@ def trainer_refusal(configured: str | None, authorization: str | None) -> str | 
     return None
 
 
-def present(bot_messages: list[dict], person: str | None) -> list[dict]:
-    """The chat's messages for a run of bot messages ({'text': ...} or {'custom': {...}}).
+def present(bot_messages: list[dict]) -> list[dict]:
+    """The chat's messages for a run of bot messages ({'text', 'custom', 'metadata'}).
 
-    The person's lines come as "<name>: <line>" and are shown under the name; a report or hint
-    card takes in the readable text sent just before it, so the learner reads it once.
+    Whose each line is comes from its metadata (coach.transcript.bot_line, the one rule): the
+    person's lines are shown under their name; a report or hint card takes in the readable text
+    sent just before it, so the learner reads it once.
     """
     shown: list[dict] = []
-    prefix = f"{person}: " if person else None
     for msg in bot_messages:
-        custom, text = msg.get("custom"), msg.get("text")
+        custom = msg.get("custom") or None
+        line = bot_line({"text": msg.get("text"), "data": {"custom": custom}, "metadata": msg.get("metadata") or {}}, 0)
         if isinstance(custom, dict):
             kind = CARDS.get(custom.get("type"))
             if kind is None:  # passed on as it came; the widget shows only the cards it knows
@@ -174,30 +167,29 @@ def present(bot_messages: list[dict], person: str | None) -> list[dict]:
             if shown and shown[-1]["from"] == "coach" and "kind" not in shown[-1]:
                 folded = shown.pop()["text"]
             shown.append({"from": "coach", "kind": kind, kind: custom, "text": folded})
-        elif text:
-            if prefix and text.startswith(prefix):
-                shown.append({"from": "person", "name": person, "text": text[len(prefix):]})
-            else:
-                shown.append({"from": "coach", "text": text})
+        elif line.who == "person":
+            shown.append({"from": "person", "name": line.name, "text": line.text})
+        elif line.text:
+            shown.append({"from": "coach", "text": line.text})
     return shown
 
 
-def from_events(events: list[dict], person: str | None) -> list[dict]:
+def from_events(events: list[dict]) -> list[dict]:
     """The conversation as the chat shows it, from tracker events (Event.as_dict()).
 
-    Starts at the latest session start, so a conversation started over shows only the new one.
+    Starts where the latest session starts (coach.transcript.session_start), so a conversation
+    started over shows only the new one.
     """
-    start = max((i for i, e in enumerate(events)
-                 if e.get("event") == "action" and e.get("name") == "action_session_start"), default=0)
     shown: list[dict] = []
     run: list[dict] = []
-    for event in events[start:] + [{"event": "end"}]:
+    for event in events[session_start(events):] + [{"event": "end"}]:
         kind = event.get("event")
         if kind == "bot":
-            run.append({"text": event.get("text"), "custom": (event.get("data") or {}).get("custom")})
+            run.append({"text": event.get("text"), "custom": (event.get("data") or {}).get("custom"),
+                        "metadata": event.get("metadata") or {}})
             continue
         if kind in ("user", "end"):
-            shown += present(run, person)
+            shown += present(run)
             run = []
         if kind == "user" and event.get("text") and event["text"] != SESSION_START:
             shown.append({"from": "learner", "text": event["text"]})
@@ -208,7 +200,7 @@ def persona(scenario, slots: dict) -> dict:
     """Who the learner is talking to (coach.conversation.who), from the conversation's slots."""
     from coach.conversation import who
 
-    return who(scenario, slots.get("persona_state"), slots.get("persona_turn"))
+    return who(scenario, slots.get(names.SLOT_PERSONA_STATE), slots.get(names.SLOT_PERSONA_TURN))
 
 
 def scenario_choices(scenarios: dict) -> list[dict]:

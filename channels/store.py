@@ -15,6 +15,7 @@ from collections import OrderedDict
 from typing import Callable, Optional
 
 from coach import results
+from coach.results import learner_of
 
 # Sessions already built, by conversation, its length and last event, and the scenarios' versions:
 # a conversation with no new turn, under unchanged scenarios, is not judged again. Only results
@@ -26,14 +27,14 @@ _built_lock = threading.Lock()
 
 def scenarios() -> tuple[Callable, dict[str, str]]:
     """How to find a live scenario by id, and every live scenario's title by id."""
-    from actions.context import library
+    from coach.runtime import library
 
     live = library().all()
     return live.get, {sid: sc.title for sid, sc in live.items()}
 
 
 def _versions() -> tuple:
-    from actions.context import library
+    from coach.runtime import library
 
     return tuple(sorted((sid, sc.version) for sid, sc in library().all().items()))
 
@@ -72,14 +73,14 @@ async def sessions(agent, learner: Optional[str] = None) -> list[results.Session
     if hasattr(store, "all_conversations"):  # stores/sql_tracker.py: one query, in a worker thread
         def read_and_build() -> list[results.Session]:
             found = [(sender, events) for sender, events in sorted(store.all_conversations().items())
-                     if learner is None or results.learner_of(sender, events) == learner]
+                     if learner is None or learner_of(sender, events) == learner]
             return build_sessions(found, scenario_for, versions)
 
         return await asyncio.to_thread(read_and_build)
     found = []
     for sender in sorted(await store.keys()):
         events = await events_of(agent, sender)
-        if events and (learner is None or results.learner_of(sender, events) == learner):
+        if events and (learner is None or learner_of(sender, events) == learner):
             found.append((sender, events))
         await asyncio.sleep(0)  # a tracker store read blocks: let learners' turns in between reads
     return await asyncio.to_thread(build_sessions, found, scenario_for, versions)

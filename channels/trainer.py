@@ -12,12 +12,10 @@ the handlers here only read the request, call them and answer.
 from __future__ import annotations
 
 import logging
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
-from dotenv import load_dotenv
 from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -26,11 +24,12 @@ from sanic.response import HTTPResponse
 from channels import messages as m
 from channels import store
 from channels.guard import RateLimiter
-from coach import results
+from channels.webchat import shared_script
+from coach import results, runtime
 
 logger = logging.getLogger(__name__)
 WEB = Path(__file__).resolve().parent.parent / "web" / "trainer"
-ASSETS = {  # the only files served: path under /trainer/ -> (file, content type)
+ASSETS = {  # the only files served, with web/shared/ (below): path under /trainer/ -> (file, content type)
     "": ("index.html", "text/html; charset=utf-8"),
     "trainer.js": ("trainer.js", "text/javascript; charset=utf-8"),
     "trainer.css": ("trainer.css", "text/css; charset=utf-8"),
@@ -50,7 +49,8 @@ class TrainerInput(InputChannel):
         self.token = token
         # COACH_TRAINER_MAX_FAILURES wrong tokens per address per 15 minutes (shared through Redis
         # when LOCK_STORE=redis); after that the address gets 429, even with the right token.
-        self.failures = RateLimiter.from_env("COACH_TRAINER_MAX_FAILURES", 20, FAILURE_WINDOW_S, "trainer-failures")
+        self.failures = RateLimiter.from_settings(runtime.settings().trainer_max_failures, FAILURE_WINDOW_S,
+                                                  "trainer-failures")
 
     @classmethod
     def name(cls) -> Text:
@@ -58,9 +58,8 @@ class TrainerInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "TrainerInput":
-        """The token comes from COACH_TRAINER_TOKEN (.env), never from credentials.yml."""
-        load_dotenv()  # values already in the environment win over .env
-        token = (os.environ.get("COACH_TRAINER_TOKEN") or "").strip()
+        """The token comes from COACH_TRAINER_TOKEN (coach/settings.py, .env), never from credentials.yml."""
+        token = runtime.settings().trainer_token
         if not token:
             logger.info("trainer: COACH_TRAINER_TOKEN is not set, so trainer results are switched off")
         elif len(token) < MIN_TOKEN_CHARS:
@@ -114,11 +113,13 @@ class TrainerInput(InputChannel):
         async def style(request: Request) -> HTTPResponse:
             return await asset("trainer.css")
 
+        @bp.route("/shared/<name:str>", methods=["GET"])
+        async def shared(request: Request, name: str) -> HTTPResponse:
+            return await shared_script(name)  # web/shared/, as at /chat/shared/
+
         @bp.route("/api/scenarios", methods=["GET"])
         async def scenarios(request: Request) -> HTTPResponse:
-            from actions.context import library
-
-            lib = library()
+            lib = runtime.library()
             return ok({"files": results.scenario_files(lib.all(), lib.errors())})
 
         @bp.route("/api/sessions", methods=["GET"])

@@ -10,27 +10,24 @@ COACH_ALLOWED_ORIGINS; the API refuses every other origin with 403 and no CORS h
 from __future__ import annotations
 
 import logging
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
-from dotenv import load_dotenv
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions import constants as c
 from channels import messages as m
 from channels import store
 from channels import identity
 from channels.guard import guarded, message_limiter, neutralise_commands, too_many_messages
-from coach import results
+from coach import names, results, runtime
 
 logger = logging.getLogger(__name__)
 WEB = Path(__file__).resolve().parent.parent / "web"
-ASSETS = {  # the only files the channel serves: path under /chat/ -> (file, content type)
+ASSETS = {  # the only files the channel serves, with web/shared/ (below): path under /chat/ -> (file, type)
     "": ("chat.html", "text/html; charset=utf-8"),
     "widget.js": ("widget.js", "text/javascript; charset=utf-8"),
     "widget.css": ("widget.css", "text/css; charset=utf-8"),
@@ -40,6 +37,19 @@ ASSETS = {  # the only files the channel serves: path under /chat/ -> (file, con
 # The chat page runs only this server's own script and style and talks only to this server.
 PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
             "img-src 'self'; base-uri 'none'; form-action 'none'")
+# Modules the coach's own pages share (web/shared/: building the page, verdicts, the report card).
+# Served here at /chat/shared/ and by the trainer channel at /trainer/shared/, so the progress page
+# and the trainer pages each load them from their own address under script-src 'self'.
+SHARED = WEB / "shared"
+
+
+async def shared_script(name: str) -> HTTPResponse:
+    """A module of web/shared/ by its file name, as JavaScript; 404 for any other name. Only the
+    name of a .js file directly in that folder matches, so no path can reach anything else."""
+    if name not in {path.name for path in SHARED.glob("*.js")}:
+        return response.text("There is no such file.", status=404, headers={"X-Content-Type-Options": "nosniff"})
+    return await response.file(SHARED / name, mime_type="text/javascript; charset=utf-8",
+                               headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"})
 
 
 class WholeMessages(CollectingOutputChannel):
@@ -55,9 +65,12 @@ class WholeMessages(CollectingOutputChannel):
         self.persona: Optional[dict] = None  # who spoke last, when the action said (actions/roleplay.py)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        if isinstance(kwargs.get("persona"), dict):
-            self.persona = kwargs["persona"]
-        await self._persist_message(self._message(recipient_id, text=text))
+        if isinstance(kwargs.get(names.META_PERSONA), dict):
+            self.persona = kwargs[names.META_PERSONA]
+        message = self._message(recipient_id, text=text)
+        # Whose line it is travels as metadata, as the tracker keeps it (coach/transcript.py).
+        message["metadata"] = {k: kwargs[k] for k in (names.META_PERSONA, names.META_COACH) if k in kwargs}
+        await self._persist_message(message)
 
 
 class WebChatInput(InputChannel):
@@ -76,13 +89,13 @@ class WebChatInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WebChatInput":
-        """Origins come from COACH_ALLOWED_ORIGINS (.env), not credentials.yml, so that `rasa shell`,
-        which reads the same credentials file, never needs the setting."""
-        load_dotenv()  # values already in the environment win over .env
+        """Origins and the portal secret come from the settings (coach/settings.py, .env), not
+        credentials.yml, so that `rasa shell`, which reads the same credentials file, never needs them."""
         credentials = credentials or {}
-        return cls(allowed_origins=m.parse_origins(os.environ.get("COACH_ALLOWED_ORIGINS")),
+        settings = runtime.settings()
+        return cls(allowed_origins=settings.allowed_origins,
                    max_message_chars=int(credentials.get("max_message_chars", 2000)),
-                   portal_secret=os.environ.get("COACH_PORTAL_SECRET", ""))
+                   portal_secret=settings.portal_secret)
 
     def url_prefix(self) -> Text:
         return "/chat"  # absolute, so Rasa mounts it at /chat rather than /webhooks/webchat
@@ -175,6 +188,10 @@ class WebChatInput(InputChannel):
         async def progress_js(request: Request) -> HTTPResponse:
             return await asset("progress/progress.js")
 
+        @bp.route("/shared/<name:str>", methods=["GET"])
+        async def shared(request: Request, name: str) -> HTTPResponse:
+            return await shared_script(name)
+
         async def asset(name: str) -> HTTPResponse:
             file, mime = ASSETS[name]
             headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
@@ -216,8 +233,8 @@ class WebChatInput(InputChannel):
                 return response.json({"error": "The coach could not answer just now. Please send it again."},
                                      status=502)
             if out.persona:  # the person spoke: their name and mood came with the line
-                return response.json({"sender": sender, "messages": m.present(out.messages, out.persona["name"]),
-                                      "persona": out.persona})
+                return response.json({"sender": sender, "messages": m.present(out.messages),
+                                      "persona": {k: v for k, v in out.persona.items() if k != "line"}})
             return response.json(await conversation(agent, sender, out.messages, None))
 
         @bp.route("/api/history", methods=["GET", "OPTIONS"])
@@ -240,10 +257,8 @@ class WebChatInput(InputChannel):
             """Every good scenario, for the chat's scenario picker."""
             if request.method == "OPTIONS":
                 return response.empty(status=204)
-            from actions.context import library, settings
-
-            return response.json({"scenarios": m.scenario_choices(library().all()),
-                                  "default": settings().default_scenario})
+            return response.json({"scenarios": m.scenario_choices(runtime.library().all()),
+                                  "default": runtime.settings().default_scenario})
 
         async def own_sessions(request: Request) -> tuple:
             """(None, learner, their sessions), or (an error response, None, None)."""
@@ -302,20 +317,18 @@ async def start_session(agent, sender: str, out: WholeMessages, metadata: Option
 
 async def conversation(agent, sender: str, bot_messages: Optional[list], requested: Optional[str]) -> dict:
     """The reply (or, without bot_messages, the whole history) and who the learner is talking to."""
-    from actions.context import library, settings
     from coach.conversation import ScenarioUnavailable, choose_scenario
 
     tracker = await agent.tracker_store.retrieve_full_tracker(sender) if agent else None
     slots = tracker.current_slot_values() if tracker else {}
     try:
-        scenario, _ = choose_scenario(library(), slots.get(c.SLOT_SCENARIO) or requested, settings().default_scenario)
+        scenario, _ = choose_scenario(runtime.library(), slots.get(names.SLOT_SCENARIO) or requested,
+                                      runtime.settings().default_scenario)
         who = m.persona(scenario, slots)
     except ScenarioUnavailable:
         who = None
-    name = who["name"] if who else None
     if bot_messages is None:
-        events = [e.as_dict() for e in tracker.events] if tracker else []
-        shown = m.from_events(events, name)
+        shown = m.from_events([e.as_dict() for e in tracker.events] if tracker else [])
     else:
-        shown = m.present(bot_messages, name)
+        shown = m.present(bot_messages)
     return {"sender": sender, "messages": shown, "persona": who}

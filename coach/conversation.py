@@ -6,35 +6,12 @@ parse result) and send what comes back, so the same code runs in tests, benchmar
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from coach import persona
 from coach.moves import ALL_MOVES, NLU_FALLBACK
 from coach.scenario import Scenario, ScenarioLibrary
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Run-time settings, read from the environment (which `make run` fills from .env)."""
-
-    scenarios_dir: Path
-    default_scenario: str
-    seed: str | None
-
-    @classmethod
-    def from_env(cls) -> "Settings":
-        folder = Path(os.environ.get("COACH_SCENARIOS_DIR") or PROJECT_ROOT / "scenarios")
-        if not folder.is_absolute():
-            folder = PROJECT_ROOT / folder
-        return cls(
-            scenarios_dir=folder,
-            default_scenario=os.environ.get("COACH_DEFAULT_SCENARIO") or "eric-battersby",
-            seed=os.environ.get("COACH_SEED") or None,
-        )
+from coach.settings import Settings
 
 
 class ScenarioUnavailable(RuntimeError):
@@ -67,7 +44,7 @@ def choose_scenario(library: ScenarioLibrary, requested: str | None, default: st
 def start(library: ScenarioLibrary, requested: str | None, sender: str, settings: Settings) -> Start:
     scenario, unknown = choose_scenario(library, requested, settings.default_scenario)
     state = persona.new_state(scenario)
-    line = persona.opening(scenario, state, persona.make_rng(settings.seed, sender, 0))
+    line = persona.opening(scenario, state, persona.make_rng(settings.seed or None, sender, 0))
     return Start(scenario=scenario, state=state, opening_line=line, requested_unknown=unknown)
 
 
@@ -92,7 +69,7 @@ def move_and_form(parse: dict) -> tuple[str, str, float]:
 def take_turn(scenario: Scenario, state: dict, parse: dict, sender: str, settings: Settings) -> tuple[persona.PersonaTurn, dict]:
     """The person's reply to the latest learner message, and a record of the turn."""
     move, form, confidence = move_and_form(parse)
-    rng = persona.make_rng(settings.seed, sender, state.get("turn", 0) + 1)
+    rng = persona.make_rng(settings.seed or None, sender, state.get("turn", 0) + 1)
     turn = persona.respond(scenario, state, move, form, (parse or {}).get("text") or "", rng)
     record = {
         "turn": turn.state["turn"],
@@ -113,6 +90,12 @@ def who(scenario: Scenario, state: dict | None, record: dict | None) -> dict:
     mood = (record or {}).get("mood") or scenario.rapport.mood((state or {}).get("rapport", scenario.rapport.start))
     return {"name": scenario.short_name, "mood": mood if scenario.show_mood else None,
             "scenario": scenario.id, "title": scenario.title}
+
+
+def said(scenario: Scenario, state: dict | None, record: dict | None, line: str) -> dict:
+    """The metadata that marks a bot message as the person's line (coach/transcript.py reads it):
+    who (as :func:`who`) and the line itself, without the name the text shows it under."""
+    return {**who(scenario, state, record), "line": line}
 
 
 def feedback(scenario: Scenario, events: list[dict], final: bool) -> tuple[dict, str]:

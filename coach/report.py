@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coach.rubric import biggest_gap
+from coach.rubric import biggest_gap, judged
 from coach.scenario import Scenario
 from coach.texts import render, text
 
@@ -12,7 +12,7 @@ def report_text(report: dict, scenario: Scenario | None) -> str:
     lines = [render("report_heading_final" if report["final"] else "report_heading_interim", name=name), ""]
     verdicts = text("report_verdicts")
     for i, c in enumerate(report["criteria"], 1):
-        if c.get("enough_evidence", True):
+        if judged(c):
             lines.append(f"{i}. {c['title']}: {verdicts[c['verdict']].upper()} ({c['score']:.0%})")
         else:  # too early: no verdict and no score, rather than a 0% that reads as a failure
             lines.append(f"{i}. {c['title']}: {verdicts['not_judged'].upper()}")
@@ -31,7 +31,7 @@ def report_text(report: dict, scenario: Scenario | None) -> str:
     if report["figures"]["outcomes_total"] - report["figures"]["outcomes_disclosed"] and report["final"]:
         missed = report["figures"]["outcomes_total"] - report["figures"]["outcomes_disclosed"]
         lines.append(f"  - {missed} more outcome(s) the person hoped for were not heard this time.")
-    if any(not c.get("enough_evidence", True) for c in report["criteria"]):
+    if any(not judged(c) for c in report["criteria"]):
         lines += ["", render("report_too_short")]
     return "\n".join(lines)
 
@@ -41,6 +41,9 @@ def hint_text(report: dict, scenario: Scenario | None) -> tuple[str, str | None]
     gap = biggest_gap(report)
     name = scenario.short_name if scenario else "the person"
     if gap is None:
+        if not any(judged(c) for c in report["criteria"]):  # nothing to judge yet: no criterion named
+            examples = (scenario.hints.get("powerful_questions") if scenario else None) or ("What matters most to you at the moment?",)
+            return render("hint_too_early", name=name, example=examples[0]), None
         return render("hint_all_met", name=name), None
     examples = (scenario.hints.get(gap) if scenario else None) or ("What matters most to you at the moment?",)
     example = examples[max(0, report["hints_used"] - 1) % len(examples)]  # rotate as hints are used

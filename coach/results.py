@@ -4,8 +4,9 @@ One practice session is one conversation (a sender id). Its summary holds who, w
 when, the transcript with each learner turn's move, question form and what the person disclosed,
 and the coach's report. Cohort summaries count verdicts per criterion; CSV rows flatten it all.
 
-A criterion the coach had too little conversation to judge (`enough_evidence` False) is counted as
-"not_judged", never as "not_met", and is left out of every mean: a short session is not a failure.
+A criterion the coach had too little conversation to judge (verdict `not_judged`, no score) is
+counted as "not_judged", never as "not_met", and is left out of every mean: a short session is
+not a failure. Conversations are read through coach/transcript.py, the one reader.
 """
 
 from __future__ import annotations
@@ -18,18 +19,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
-from coach.rubric import ORDER, TITLES, build_report
+from coach.rubric import NOT_JUDGED, ORDER, TITLES, build_report, judged
 from coach.scenario import Scenario
-from coach.transcript import from_events
+from coach.transcript import read, started_by
 
 VERDICTS = ("met", "partly", "not_met")
-BUCKETS = VERDICTS + ("not_judged",)  # how results count criteria: the verdicts, and too early to judge
-NOT_JUDGED = "not_judged"
-
-
-def judged(criterion: dict) -> bool:
-    """Whether the coach had enough conversation to judge it (reports without the key were judged)."""
-    return bool(criterion.get("enough_evidence", True))
+BUCKETS = VERDICTS + (NOT_JUDGED,)  # how results count criteria: the verdicts, and too early to judge
 
 
 def bucket(criterion: dict) -> str:
@@ -80,17 +75,6 @@ def _iso(ts: float | None) -> str:
     return datetime.fromtimestamp(ts, tz=timezone.utc).isoformat(timespec="seconds") if ts else ""
 
 
-def started_by(events: list[dict]) -> str | None:
-    """The learner a conversation began under: metadata `learner` of its first message, if any."""
-    for e in events:
-        meta = e.get("metadata") if e.get("event") == "user" else None
-        if e.get("event") == "slot" and e.get("name") == "session_started_metadata":
-            meta = e.get("value")
-        if isinstance(meta, dict) and meta.get("learner"):
-            return str(meta["learner"])
-    return None
-
-
 def learner_of(sender_id: str, events: list[dict]) -> str:
     """The learner id the portal or widget gave (metadata `learner`), else the sender id."""
     return started_by(events) or sender_id
@@ -98,30 +82,29 @@ def learner_of(sender_id: str, events: list[dict]) -> str:
 
 def session_from_events(sender_id: str, events: list[dict], scenario_for: Callable[[str], Scenario | None]) -> Session | None:
     """A session summary, or None when the conversation has no learner turn yet."""
-    transcript = from_events(events)
+    transcript = read(events)
     if not transcript.turns:
         return None
-    scenario_id = None
-    for e in events:
-        if e.get("event") == "slot" and e.get("name") == "scenario_id" and e.get("value"):
-            scenario_id = e["value"]
+    scenario_id = transcript.scenario_id
     scenario = scenario_for(scenario_id) if scenario_id else None
-    stamps = [e["timestamp"] for e in events if isinstance(e.get("timestamp"), (int, float))]
-    finished = any(t.move == "goodbye" for t in transcript.turns)
-    replies = _replies_by_turn(events)
     rows = []
     for t in transcript.turns:
         facts = []
         for fid in t.disclosed:
             fact = next((f for f in scenario.facts if f.id == fid), None) if scenario else None
             facts.append({"id": fid, "kind": fact.kind if fact else None, "words": fact.words if fact else None})
+        replies = transcript.replies(t.number)
         rows.append({"turn": t.number, "text": t.text, "move": t.move, "form": t.form,
+                     "moves": [{"name": m.name, "confidence": round(m.confidence, 3), "text": m.text} for m in t.moves],
+                     "life_area": t.life_area,
                      "confidence": round(t.confidence, 3), "disclosed": facts, "mood": t.mood,
-                     "replies": replies.get(t.number, [])})
-    report = build_report(transcript, scenario, final=finished, reveal_outcomes=True) if scenario else None
-    return Session(sender_id=sender_id, learner=learner_of(sender_id, events), scenario=scenario_id,
-                   started=min(stamps) if stamps else None, ended=max(stamps) if stamps else None,
-                   finished=finished, turns=len(transcript.scored), transcript=rows, report=report)
+                     "replies": [r.sent for r in replies if r.sent],
+                     "said": [r.text for r in replies if r.who == "person"],
+                     "coach": [r.text.split("\n", 1)[0] for r in replies if r.who == "coach" and r.text]})
+    report = build_report(transcript, scenario, final=transcript.finished, reveal_outcomes=True) if scenario else None
+    return Session(sender_id=sender_id, learner=transcript.learner or sender_id, scenario=scenario_id,
+                   started=transcript.started, ended=transcript.ended,
+                   finished=transcript.finished, turns=len(transcript.scored), transcript=rows, report=report)
 
 
 def sessions_from_trackers(trackers: Iterable[tuple[str, list[dict]]],
@@ -129,22 +112,6 @@ def sessions_from_trackers(trackers: Iterable[tuple[str, list[dict]]],
     """Sessions from (sender id, events) pairs, leaving out conversations with no learner turn."""
     found = (session_from_events(sender, events, scenario_for) for sender, events in trackers)
     return [s for s in found if s is not None]
-
-
-def _replies_by_turn(events: list[dict]) -> dict[int, list[str]]:
-    out: dict[int, list[str]] = {}
-    n = 0
-    start = max((i + 1 for i, e in enumerate(events) if e.get("event") in ("session_started", "restart")), default=0)
-    for e in events[start:]:
-        if e.get("event") == "user":
-            from coach.moves import ALL_MOVES, NLU_FALLBACK
-
-            move = ((e.get("parse_data") or {}).get("intent") or {}).get("name")
-            if move in ALL_MOVES or move == NLU_FALLBACK:
-                n += 1
-        elif e.get("event") == "bot" and e.get("text") and n:
-            out.setdefault(n, []).append(e["text"])
-    return out
 
 
 def filter_sessions(sessions: Iterable[Session], scenario: str | None = None, date_from: str | None = None,
@@ -212,17 +179,12 @@ def session_list(sessions: list[Session], titles: dict[str, str] | None = None) 
 def session_detail(session: Session, scenario: Scenario | None = None) -> dict:
     """One session for the trainer: the summary, the transcript, what was disclosed, the report.
 
-    Each transcript row also splits the bot's replies into the person's words (`said`, without
-    the name) and the first line of anything the coach sent (`coach`: a hint, a report).
+    Each transcript row carries the bot's replies split into the person's words (`said`, found by
+    the person's metadata, never by their name) and the first line of anything the coach sent
+    (`coach`: a hint, a report).
     """
-    prefix = f"{scenario.short_name}: " if scenario else None
-    rows = []
-    for row in session.transcript:
-        said = [r[len(prefix):] for r in row["replies"] if prefix and r.startswith(prefix)]
-        coach = [r.split("\n", 1)[0] for r in row["replies"] if not (prefix and r.startswith(prefix))]
-        rows.append({**row, "said": said, "coach": coach})
     disclosed = [{"turn": row["turn"], **fact} for row in session.transcript for fact in row["disclosed"]]
-    return {**session.detail(), "transcript": rows, "title": scenario.title if scenario else session.scenario,
+    return {**session.detail(), "title": scenario.title if scenario else session.scenario,
             "person": scenario.short_name if scenario else None, "disclosed": disclosed}
 
 

@@ -7,16 +7,11 @@ praises what did not happen, and too little conversation is said to be too littl
 
 from __future__ import annotations
 
-import copy
-
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
-
-import yaml
 
 from coach.language import any_topic, jargon_in, overlap, topic_hits
+from coach.rubric_config import base_config, merged
 from coach.scenario import Scenario
 from coach.transcript import LearnerTurn, Transcript
 
@@ -33,47 +28,45 @@ ORDER = tuple(TITLES)
 VERDICT_SCORE_FLOOR = {"met": 0.67, "partly": 0.34, "not_met": 0.0}
 
 
+NOT_JUDGED = "not_judged"
+VERDICTS = ("met", "partly", "not_met", NOT_JUDGED)
+
+
+def judged(criterion: dict) -> bool:
+    """Whether a report's criterion was judged: the one rule every reader uses (results, report
+    text, hints; web/shared mirrors it). Reports stored before `not_judged` existed marked it with
+    `enough_evidence: false`."""
+    return criterion.get("verdict") != NOT_JUDGED and criterion.get("enough_evidence", True) is not False
+
+
 @dataclass
 class Criterion:
     id: str
     verdict: str
-    score: float
+    score: float | None
     evidence: list[dict] = field(default_factory=list)
     suggestion: str | None = None
     note: str = ""
-    enough_evidence: bool = True
 
     def as_dict(self) -> dict:
         return {
             "id": self.id,
             "title": TITLES[self.id],
             "verdict": self.verdict,
-            "score": round(self.score, 2),
+            "score": None if self.score is None else round(self.score, 2),
             "evidence": self.evidence,
-            "suggestion": self.suggestion if self.verdict != "met" else None,
+            "suggestion": self.suggestion if self.verdict not in ("met", NOT_JUDGED) else None,
             "note": self.note,
-            "enough_evidence": self.enough_evidence,
         }
 
 
-@lru_cache(maxsize=1)
 def _base_config() -> dict:
-    return yaml.safe_load(Path(__file__).with_name("rubric.yml").read_text(encoding="utf-8"))
+    return base_config()
 
 
 def config_for(scenario: Scenario | None) -> dict:
-    """rubric.yml with the scenario's overrides merged in."""
-    cfg = copy.deepcopy(_base_config())
-    _merge(cfg, (scenario.rubric if scenario else None) or {})
-    return cfg
-
-
-def _merge(base: dict, over: dict) -> None:
-    for key, value in over.items():
-        if isinstance(value, dict) and isinstance(base.get(key), dict):
-            _merge(base[key], value)
-        else:
-            base[key] = value
+    """rubric.yml with the scenario's overrides (checked when the scenario loaded) merged in."""
+    return merged(scenario.rubric if scenario else None)
 
 
 def _ev(turn: LearnerTurn, note: str) -> dict:
@@ -86,9 +79,9 @@ def _hint(scenario: Scenario | None, criterion: str, index: int = 0) -> str | No
 
 
 def _too_early(cid: str, n: int, cfg: dict, scenario: Scenario | None, note: str) -> Criterion:
-    return Criterion(cid, "not_met", 0.0, [], _hint(scenario, cid),
-                     f"Too early to judge: {n} turn{'s' if n != 1 else ''} so far (at least {cfg['min_turns']} needed). {note}".strip(),
-                     enough_evidence=False)
+    """Not judged: too little conversation to say either way (never a 0 score, never a hint)."""
+    return Criterion(cid, NOT_JUDGED, None, [], None,
+                     f"Too early to judge: {n} turn{'s' if n != 1 else ''} so far (at least {cfg['min_turns']} needed). {note}".strip())
 
 
 # --- 1. started with strengths -------------------------------------------------------------
@@ -476,13 +469,12 @@ def _outcome_for_report(o: dict, reveal: bool) -> dict:
 
 
 def biggest_gap(report: dict) -> str | None:
-    """The criterion to work on next: the lowest score, lead criteria first on ties; None if all met."""
-    open_items = [c for c in report["criteria"] if c["verdict"] != "met"]
+    """The criterion to work on next: the lowest score among those judged and not met, lead
+    criteria first on ties; None when every judged criterion is met."""
+    open_items = [c for c in report["criteria"] if judged(c) and c["verdict"] != "met"]
     if not open_items:
         return None
     return min(open_items, key=lambda c: (c["score"], ORDER.index(c["id"])))["id"]
-
-
 
 
 LISTENING_MOVES = ("reflect", "summarise", "affirm", "empathise", "clarify")

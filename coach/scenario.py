@@ -18,6 +18,7 @@ from typing import Any
 import yaml
 
 from coach.moves import ALL_MOVES, FACT_KINDS, NLU_FALLBACK, QUESTION_FORMS
+from coach.rubric_config import check_overrides
 from coach.yamlio import LineDict, LineList, load_with_lines
 
 CRITERIA = (
@@ -272,8 +273,10 @@ def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
     reactions = _parse_reactions(chk, data)
     hints = _parse_hints(chk, data)
     rubric = data.get("rubric") or {}
+    for p in check_overrides(rubric):  # against rubric.yml's settings and kinds
+        where = p.parent.line_of(p.key) if isinstance(p.parent, LineDict) else data.line_of("rubric")
+        chk.add(where, p.path, p.problem, p.fix)
     if not isinstance(rubric, dict):
-        chk.add(data.line_of("rubric"), "rubric", "should be a block of settings", "Remove it or follow coach/rubric.yml's layout.")
         rubric = {}
 
     if chk.problems:

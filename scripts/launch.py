@@ -1,7 +1,7 @@
 """Start the action server and the Rasa server together, ready to chat.
 
-`make run` calls this. Settings come from .env (python-dotenv) with the defaults of
-.env.example; tests and benchmarks import :func:`start_bot` to run the real servers.
+`make run` calls this. Settings come from coach/settings.py (defaults, then .env, then the
+environment); tests and benchmarks import :func:`start_bot` to run the real servers.
 """
 
 from __future__ import annotations
@@ -17,54 +17,23 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dotenv import dotenv_values
-
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-DEFAULTS = {
-    "RASA_PORT": "5005",
-    "ACTION_PORT": "5055",
-    "BIND_HOST": "127.0.0.1",
-    "SQLITE_TRACKER_DB": "var/conversations.db",
-    "COACH_DEFAULT_SCENARIO": "eric-battersby",
-    "COACH_SCENARIOS_DIR": "scenarios",
-    "COACH_SEED": "",
-    "RASA_API_TOKEN": "",
-    "COACH_ALLOWED_ORIGINS": "",
-    "COACH_TRAINER_TOKEN": "",
-    # Where conversations live: "sqlite" (one machine) or "postgresql" (shared by replicas).
-    "TRACKER_STORE": "sqlite",
-    "TRACKER_DB_URL": "",
-    # Conversation locks: "in_memory" (one Rasa server) or "redis" (several Rasa servers).
-    "LOCK_STORE": "in_memory",
-    "REDIS_HOST": "127.0.0.1",
-    "REDIS_PORT": "6379",
-    "REDIS_DB": "1",
-    # Delete conversations with no activity for this many days (scripts/retention.py); empty keeps all.
-    "COACH_RETENTION_DAYS": "",
-    # Seconds before a learner waiting on a slow reply gets a notice instead of silence.
-    "COACH_REPLY_TIMEOUT_S": "4",
-    # Messages one learner may send per minute (web chat and REST together); more get a clear 429.
-    "COACH_RATE_PER_MINUTE": "30",
-    # Wrong trainer tokens one address may try in 15 minutes before it gets 429.
-    "COACH_TRAINER_MAX_FAILURES": "20",
-    # Set to make the chat accept only learners signed in through the portal (channels/identity.py).
-    "COACH_PORTAL_SECRET": "",
-    # "off" runs Rasa exactly as shipped, without server/speedups.py.
-    "COACH_RASA_SPEEDUPS": "on",
-}
+sys.path.insert(0, str(ROOT))
 
-
+from coach import settings as coach_settings  # noqa: E402
 class LaunchError(RuntimeError):
     """The bot cannot start; the message says why and what to do."""
 
 
 def settings(overrides: dict | None = None) -> dict:
-    """Defaults, then .env, then the process environment, then explicit overrides."""
-    env = dict(DEFAULTS)
-    env.update({k: v for k, v in dotenv_values(ROOT / ".env").items() if v is not None})
-    env.update({k: os.environ[k] for k in DEFAULTS if k in os.environ})
-    env.update(overrides or {})
+    """Every setting as text for the servers' environment: defaults, then .env, then the process
+    environment, then explicit overrides; a value that cannot be used stops here with LaunchError."""
+    env = coach_settings.raw(overrides)
+    try:
+        coach_settings.parse(env)
+    except coach_settings.SettingError as exc:
+        raise LaunchError(str(exc)) from None
     db = Path(env["SQLITE_TRACKER_DB"])
     if not db.is_absolute():
         db = ROOT / db
@@ -78,6 +47,7 @@ def settings(overrides: dict | None = None) -> dict:
 def check_stores(env: dict) -> None:
     """Fill the values endpoints.yml reads, refusing settings that would half-work."""
     store = env["TRACKER_STORE"].strip().lower()
+    env["LOCK_STORE"] = env["LOCK_STORE"].strip().lower()
     if store == "sqlite":
         env["TRACKER_DIALECT"], env["TRACKER_DB_URL"] = "sqlite", ""
     elif store == "postgresql":
@@ -101,22 +71,12 @@ def latest_model(models_dir: Path = ROOT / "models") -> Path:
 
 
 def check_scenarios(folder: Path) -> None:
-    sys.path.insert(0, str(ROOT))
     from coach.scenario import ScenarioError, load_all
 
     try:
         load_all(folder)
     except ScenarioError as exc:
         raise LaunchError(f"The bot will not start with a broken scenario:\n{exc}") from None
-
-
-def check_origins(text: str) -> None:
-    from channels.messages import parse_origins
-
-    try:
-        parse_origins(text)
-    except ValueError as exc:
-        raise LaunchError(f"The web chat's allowed origins are wrong: {exc}") from None
 
 
 @dataclass
@@ -174,9 +134,7 @@ def start_bot(overrides: dict | None = None, log_dir: Path | None = None, model:
               enable_api: bool | None = None, timeout: float = 240.0) -> Bot:
     """Start the action server, then the Rasa server, and wait until both answer."""
     env = settings(overrides)
-    check_scenarios(ROOT / env["COACH_SCENARIOS_DIR"] if not Path(env["COACH_SCENARIOS_DIR"]).is_absolute()
-                    else Path(env["COACH_SCENARIOS_DIR"]))
-    check_origins(env["COACH_ALLOWED_ORIGINS"])
+    check_scenarios(coach_settings.folder(env["COACH_SCENARIOS_DIR"]))
     api = bool(env["RASA_API_TOKEN"]) if enable_api is None else enable_api
     if api and not env["RASA_API_TOKEN"]:
         raise LaunchError("Rasa's HTTP API needs a token: set RASA_API_TOKEN in .env.")
@@ -222,7 +180,7 @@ def shell() -> int:
     clashes with a running bot and is not reachable from other machines.
     """
     env = settings()
-    check_scenarios(ROOT / env["COACH_SCENARIOS_DIR"])
+    check_scenarios(coach_settings.folder(env["COACH_SCENARIOS_DIR"]))
     proc_env = {**os.environ, **env, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     health = f"http://127.0.0.1:{env['ACTION_PORT']}/health"
     actions = None

@@ -20,7 +20,6 @@ upgrade cannot silently run with these replaced. COACH_RASA_SPEEDUPS=off runs Ra
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any, Dict, Optional, Text, Type
 
 logger = logging.getLogger(__name__)
@@ -36,7 +35,9 @@ def apply() -> bool:
 
     if _applied:
         return True
-    if os.environ.get("COACH_RASA_SPEEDUPS", "on").strip().lower() in ("off", "0", "false", "no"):
+    from coach.settings import current
+
+    if not current().rasa_speedups:
         logger.info("COACH_RASA_SPEEDUPS is off: Rasa runs unchanged.")
         return False
     if not rasa.__version__.startswith(SUPPORTED_RASA):

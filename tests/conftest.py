@@ -18,6 +18,16 @@ TRAINER_TOKEN = "trainer-test-token-7Qm2c9XbW4"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def fresh_settings():
+    """Settings are read once per process; a test that changes the environment gets them anew."""
+    from coach import runtime
+
+    runtime.reset()
+    yield
+    runtime.reset()
+
+
 @pytest.fixture
 def mini():
     return load_scenario(FIXTURES / "mini.yml")

@@ -4,6 +4,7 @@ import uuid
 
 import redis
 
+from coach import runtime
 from channels.guard import RateLimiter, RedisRateLimiter
 
 
@@ -30,14 +31,15 @@ def test_servers_sharing_redis_share_the_limit():
     one.client.delete(one.prefix + "learner")
 
 
-def test_from_env_picks_redis_when_the_lock_store_is_redis(monkeypatch):
+def test_from_settings_picks_redis_when_the_lock_store_is_redis(monkeypatch):
     monkeypatch.setenv("LOCK_STORE", "redis")
     monkeypatch.setenv("REDIS_DB", "5")
     monkeypatch.setenv("COACH_RATE_PER_MINUTE", "7")
-    limiter = RateLimiter.from_env()
+    limiter = RateLimiter.from_settings()
     assert isinstance(limiter, RedisRateLimiter) and limiter.limit == 7
     monkeypatch.setenv("LOCK_STORE", "in_memory")
-    assert type(RateLimiter.from_env()) is RateLimiter
+    runtime.reset()  # settings are read once per process
+    assert type(RateLimiter.from_settings()) is RateLimiter
 
 
 def test_an_unreachable_redis_never_locks_a_learner_out():

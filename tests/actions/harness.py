@@ -14,6 +14,11 @@ ROUTES = {
 }
 
 
+# What rasa-sdk puts in every message; anything else an action adds is the bot event's metadata.
+BOT_MESSAGE_KEYS = {"text", "custom", "buttons", "elements", "image", "attachment", "template", "response",
+                    "quick_replies"}
+
+
 class Conversation:
     def __init__(self, sender="learner-h", metadata=None):
         self.sender = sender
@@ -27,14 +32,19 @@ class Conversation:
         return Tracker(self.sender, dict(self.slots), self.latest, list(self.events), False, None, {}, "action_listen")
 
     async def run(self, action) -> list[dict]:
+        """Log the action as Rasa does: the action, then its bot messages (their extra keys kept as
+        the bot event's metadata), then the events it returned."""
         dispatcher = CollectingDispatcher()
         events = await action.run(dispatcher, self.tracker(), {})
+        self.events.append({"event": "action", "name": action.name()})
+        for m in dispatcher.messages:
+            extra = {k: v for k, v in m.items() if k not in BOT_MESSAGE_KEYS and v is not None}
+            self.events.append({"event": "bot", "text": m.get("text"), "data": {"custom": m.get("custom")},
+                                "metadata": extra})
         for e in events:
             if e["event"] == "slot":
                 self.slots[e["name"]] = e["value"]
             self.events.append(e)
-        for m in dispatcher.messages:
-            self.events.append({"event": "bot", "text": m.get("text"), "data": {"custom": m.get("custom")}})
         self.messages.extend(dispatcher.messages)
         return dispatcher.messages
 

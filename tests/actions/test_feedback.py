@@ -89,3 +89,75 @@ async def test_hint_at_the_very_start_still_helps():
     await conv.start()
     messages = await conv.say("help what do i ask", "request_hint", O)
     assert messages[0]["text"].startswith("Hint - ") and "Try something like" in messages[0]["text"]
+
+
+# --- regressions from the conversation contract (issue 10) ----------------------------------
+
+JARGON_CHECKLIST = [
+    ("hello", "greet", N),
+    ("I'm from adult social care, here about your case", "introduce", N),
+    ("are you managing your tablets?", "ask_care_needs", C),
+    ("can you get upstairs?", "ask_care_needs", C),
+    ("which services do you have at the moment?", "ask_care_needs", O),
+    ("we could look at more services for you", "offer_service", N),
+]
+
+
+async def test_asking_for_a_hint_does_not_change_a_score():
+    """The coach's own hint text says "services"; it is not the person's word, so it must not
+    exempt the learner's "services" from the jargon count (it did: not_met became partly)."""
+    plain = await run_script(JARGON_CHECKLIST)
+    with_hint = Conversation()
+    await with_hint.start()
+    for turn in JARGON_CHECKLIST[:4]:
+        await with_hint.say(*turn)
+    hint = await with_hint.say("give me a hint", "request_hint", N)
+    assert "service" in hint[0]["text"].lower() or "service" in str(hint)  # the hint itself talks of services
+    for turn in JARGON_CHECKLIST[4:]:
+        await with_hint.say(*turn)
+    a = {c["id"]: c for c in plain.report(await plain.say("bye", "goodbye", N))["criteria"]}
+    b = {c["id"]: c for c in with_hint.report(await with_hint.say("bye", "goodbye", N))["criteria"]}
+    assert a["plain_language"]["verdict"] == "not_met"
+    assert (b["plain_language"]["verdict"], b["plain_language"]["score"]) == \
+        (a["plain_language"]["verdict"], a["plain_language"]["score"])
+
+
+async def test_an_early_hint_never_points_at_a_criterion_going_well_or_not_judged():
+    """A learner who opened with strengths is not told to start with strengths: the criterion is
+    not judged yet (too early), and its own note says the start is strengths-first."""
+    conv = await run_script(STRONG[:2])
+    messages = await conv.say("give me a hint", "request_hint", N)
+    text, payload = messages[0]["text"], messages[1]["custom"]
+    assert "start with what is strong" not in text.lower()
+    report = conv.report(await conv.say("how am I doing?", "request_feedback", N))
+    verdicts = {c["id"]: c["verdict"] for c in report["criteria"]}
+    assert verdicts["started_with_strengths"] == "not_judged"
+    assert payload["criterion"] is None or verdicts[payload["criterion"]] not in ("met", "not_judged")
+
+
+async def test_hints_only_ever_name_a_judged_criterion_that_is_not_met():
+    conv = Conversation()
+    await conv.start()
+    for turn in STRONG + CHECKLIST:
+        await conv.say(*turn)
+        messages = await conv.say("hint please", "request_hint", N)
+        criterion = messages[1]["custom"]["criterion"]
+        report = conv.report(await conv.say("feedback?", "request_feedback", N))
+        if criterion is not None:
+            shown = next(c for c in report["criteria"] if c["id"] == criterion)
+            assert shown["verdict"] in ("partly", "not_met"), (turn, criterion, shown["verdict"])
+
+
+async def test_the_persons_lines_are_found_by_metadata_not_by_their_name():
+    """Every line of the person's carries `persona` metadata; the coach's texts carry `coach`."""
+    from coach.transcript import read
+
+    conv = await run_script(STRONG[:3])
+    await conv.say("hint", "request_hint", N)
+    transcript = read(conv.events)
+    people = [line for line in transcript.lines if line.who == "person"]
+    assert len(people) == 4  # the opening line and three replies
+    assert all(line.name == "Ada" and not line.text.startswith("Ada:") for line in people)
+    kinds = [line.kind for line in transcript.lines if line.who == "coach"]
+    assert kinds == ["brief", "hint", "hint"]  # the hint's text, then its card
+    assert transcript.persona_lines == [line.text for line in people]

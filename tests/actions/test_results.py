@@ -56,7 +56,7 @@ async def test_cohort_counts_match_the_sessions():
     expected = {}
     for s in all_sessions:
         c = next(c for c in s.report["criteria"] if c["id"] == "started_with_strengths")
-        v = c["verdict"] if c.get("enough_evidence", True) else "not_judged"  # too early is not "not met"
+        v = c["verdict"]  # too early is "not_judged", never "not met"
         expected[v] = expected.get(v, 0) + 1
     assert {k: v for k, v in by_id["started_with_strengths"]["counts"].items() if v} == expected
     assert sum(by_id["desired_outcomes"]["counts"].values()) == 3
@@ -105,7 +105,7 @@ async def test_session_list_counts_per_scenario_and_verdicts_per_session():
     assert listing["by_scenario"] == [{"scenario": "mini-test", "title": "Test person", "sessions": 3, "finished": 2,
                                        "learners": 2}]
     for row, s in zip(listing["sessions"], all_sessions):
-        judged = [c for c in s.report["criteria"] if c.get("enough_evidence", True)]
+        judged = [c for c in s.report["criteria"] if c["verdict"] != "not_judged"]
         verdicts = [c["verdict"] if c in judged else "not_judged" for c in s.report["criteria"]]
         assert row["verdicts"] == {v: verdicts.count(v) for v in results.BUCKETS}
         assert row["title"] == "Test person" and row["sender_id"] == s.sender_id

@@ -22,7 +22,8 @@ TOO_EARLY = {"desired_outcomes", "active_listening", "network_and_community"}
 def criterion(cid: str, verdict: str, score: float, enough: bool | None = True) -> dict:
     """A stored report's criterion; `enough=None` leaves the key out, as an older report would."""
     c = {"id": cid, "title": TITLES[cid], "verdict": verdict, "score": score, "evidence": [], "suggestion": None,
-         "note": "" if enough is not False else "Too early to judge: 2 turns so far (at least 4 needed)."}
+         "note": "" if enough is not False and verdict != "not_judged" else
+         "Too early to judge: 2 turns so far (at least 4 needed)."}
     if enough is not None:
         c["enough_evidence"] = enough
     return c
@@ -40,13 +41,14 @@ def judged_session(sid="full", **kw) -> results.Session:
 
 
 def short_session(sid="short", **kw) -> results.Session:
-    """Three criteria too early to judge: the rubric says "not_met", score 0, enough_evidence False."""
-    return session(sid, [criterion(cid, "not_met", 0.0, False) if cid in TOO_EARLY else criterion(cid, *JUDGED[cid])
+    """Three criteria too early to judge: verdict "not_judged", score null (the rubric's contract)."""
+    return session(sid, [criterion(cid, "not_judged", None, None) if cid in TOO_EARLY else criterion(cid, *JUDGED[cid])
                          for cid in ORDER], **kw)
 
 
 def first_turn_session(sid="first", **kw) -> results.Session:
-    """Nothing judged at all: one turn and gone."""
+    """Nothing judged at all: one turn and gone, as a report from before `not_judged` existed
+    marked it ("not_met", score 0, enough_evidence false), which must still count as not judged."""
     return session(sid, [criterion(cid, "not_met", 0.0, False) for cid in ORDER], **kw)
 
 
@@ -140,7 +142,8 @@ def test_the_rubrics_own_too_early_report_lands_in_not_judged(mini):
     short = build_report(from_script([("hello Ada, I'm Sam", "introduce", "none"),
                                       ("what do you enjoy doing with your time?", "ask_strengths", "open")]),
                          mini, final=True)
-    too_early = {c["id"] for c in short["criteria"] if not c["enough_evidence"]}
+    too_early = {c["id"] for c in short["criteria"] if c["verdict"] == "not_judged"}
+    assert all(c["score"] is None for c in short["criteria"] if c["id"] in too_early)
     assert too_early, "two turns are too few to judge some criteria"
     s = session("rubric", short["criteria"])
     rows = by_id(results.cohort([s]))

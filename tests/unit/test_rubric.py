@@ -228,13 +228,14 @@ def test_too_little_conversation_is_not_praised(mini):
     report = build_report(from_script([("hi", "greet", N), ("what do you enjoy?", "ask_strengths", O)]), mini, False)
     for c in report["criteria"]:
         assert c["verdict"] != "met"
-        assert c["enough_evidence"] is False and c["note"].startswith("Too early to judge")
+        assert c["verdict"] == "not_judged" and c["score"] is None and c["note"].startswith("Too early to judge")
+        assert c["suggestion"] is None
 
 
 def test_a_short_conversation_still_reports_what_went_wrong(mini):
     report = build_report(from_script([("I'm here for your assessment", "introduce", N)]), mini, False)
     c = crit(report, "plain_language")
-    assert c["verdict"] == "not_met" and c["enough_evidence"] is True
+    assert c["verdict"] == "not_met" and c["score"] is not None
 
 
 def test_meta_and_fallback_turns_are_not_scored(mini):
@@ -315,7 +316,7 @@ def test_the_text_report_says_not_judged_rather_than_zero_when_too_early(mini):
 
     report = build_report(from_script(CHECKLIST[:1]), mini, final=False)
     text = report_text(report, mini)
-    too_early = [c for c in report["criteria"] if not c["enough_evidence"]]
+    too_early = [c for c in report["criteria"] if c["verdict"] == "not_judged"]
     assert too_early
     for c in too_early:
         assert f"{c['title']}: NOT JUDGED" in text

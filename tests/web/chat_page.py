@@ -7,6 +7,8 @@ from pathlib import Path
 import requests
 from playwright.sync_api import Page, expect
 
+from coach.rubric import judged
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
@@ -16,14 +18,14 @@ SCREENSHOTS = ROOT / "results" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 REPLY_TIMEOUT_MS = 60_000
 # What each verdict is shown as; "not_judged" is a criterion the coach had too little conversation to
-# judge (enough_evidence false in its report), counted apart from the three verdicts.
+# judge (verdict not_judged, score null), counted apart from the three verdicts.
 VERDICTS = {"met": "Met", "partly": "Partly met", "not_met": "Not met", "not_judged": "Not judged"}
 
 
 def bucket(criterion: dict) -> str:
     """Where a report's criterion should be counted, read from the report itself: its verdict, or
     not judged when the report says there was not enough evidence (no key: judged)."""
-    return criterion["verdict"] if criterion.get("enough_evidence", True) else "not_judged"
+    return criterion["verdict"] if judged(criterion) else "not_judged"
 
 
 def judged_mean(criteria: list[dict]) -> float | None:

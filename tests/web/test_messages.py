@@ -10,19 +10,31 @@ REPORT = {"type": "feedback_report", "final": True, "criteria": []}
 HINT = {"type": "hint", "criterion": "powerful_questions", "text": "Hint - ask openly."}
 
 
+def person(name: str, line: str) -> dict:
+    """A bot message of the person's, as the persona action sends it: the text shows the name, the
+    metadata says who spoke (coach/transcript.py)."""
+    return {"text": f"{name}: {line}", "metadata": {"persona": {"name": name, "mood": None, "line": line}}}
+
+
 def test_person_lines_are_shown_under_the_name_and_coach_text_as_the_coach():
-    shown = m.present([{"text": "Role-play: Eric\n\nThe brief."}, {"text": "Eric: Come in, then."}], "Eric")
+    shown = m.present([{"text": "Role-play: Eric\n\nThe brief.", "metadata": {"coach": "brief"}},
+                       person("Eric", "Come in, then.")])
     assert shown == [{"from": "coach", "text": "Role-play: Eric\n\nThe brief."},
                      {"from": "person", "name": "Eric", "text": "Come in, then."}]
 
 
-def test_a_line_only_starting_with_the_name_is_not_taken_for_the_person():
-    assert m.present([{"text": "Ericsson phoned"}], "Eric") == [{"from": "coach", "text": "Ericsson phoned"}]
+def test_a_line_is_the_persons_by_its_metadata_never_by_a_name_prefix():
+    assert m.present([{"text": "Ericsson phoned"}]) == [{"from": "coach", "text": "Ericsson phoned"}]
+    # a coach text that happens to start "Eric: " is still the coach's
+    assert m.present([{"text": "Eric: a note from your trainer"}]) == \
+        [{"from": "coach", "text": "Eric: a note from your trainer"}]
+    # and the person's line stays theirs whatever name the scenario now gives them
+    assert m.present([person("Eric", "Joinery.")])[0] == {"from": "person", "name": "Eric", "text": "Joinery."}
 
 
 def test_report_and_hint_cards_take_in_the_text_sent_just_before_them():
-    shown = m.present([{"text": "Eric: Bye, love."}, {"text": "Your feedback\n1. ..."}, {"custom": REPORT},
-                       {"text": "Hint - ask openly."}, {"custom": HINT}], "Eric")
+    shown = m.present([person("Eric", "Bye, love."), {"text": "Your feedback\n1. ..."}, {"custom": REPORT},
+                       {"text": "Hint - ask openly."}, {"custom": HINT}])
     assert [s.get("kind") for s in shown] == [None, "report", "hint"]
     assert shown[1] == {"from": "coach", "kind": "report", "report": REPORT, "text": "Your feedback\n1. ..."}
     assert shown[2]["text"] == "Hint - ask openly."
@@ -30,26 +42,30 @@ def test_report_and_hint_cards_take_in_the_text_sent_just_before_them():
 
 
 def test_a_card_with_no_text_before_it_keeps_none_and_other_payloads_pass_unchanged():
-    assert m.present([{"custom": HINT}, {"text": "Pick one"}, {"custom": {"type": "carousel"}}], "Eric") == [
+    assert m.present([{"custom": HINT}, {"text": "Pick one"}, {"custom": {"type": "carousel"}}]) == [
         {"from": "coach", "kind": "hint", "hint": HINT, "text": None},
         {"from": "coach", "text": "Pick one"},
         {"from": "coach", "kind": "custom", "custom": {"type": "carousel"}}]
 
 
 def test_history_starts_at_the_latest_session_and_hides_the_session_start_command():
+    def bot(message: dict) -> dict:
+        return {"event": "bot", "text": message["text"], "metadata": message["metadata"]}
+
     events = [
         {"event": "action", "name": "action_session_start"}, {"event": "bot", "text": "Old brief"},
+        {"event": "session_started"},
         {"event": "user", "text": "old words"},
         {"event": "user", "text": "/session_start"},
         {"event": "action", "name": "action_session_start"},
-        {"event": "bot", "text": "Brief", "data": {}}, {"event": "bot", "text": "Eric: Hello."},
+        {"event": "bot", "text": "Brief", "data": {}}, bot(person("Eric", "Hello.")),
         {"event": "session_started"}, {"event": "slot", "name": "scenario_id"},
         {"event": "user", "text": "what do you enjoy?"}, {"event": "action", "name": "action_persona_reply"},
-        {"event": "bot", "text": "Eric: Joinery."},
+        bot(person("Eric", "Joinery.")),
         {"event": "user", "text": "/request_hint"},
         {"event": "bot", "text": "Hint - ask openly."}, {"event": "bot", "text": None, "data": {"custom": HINT}},
     ]
-    shown = m.from_events(events, "Eric")
+    shown = m.from_events(events)
     assert [(s["from"], s.get("kind"), s["text"]) for s in shown] == [
         ("coach", None, "Brief"), ("person", None, "Hello."), ("learner", None, "what do you enjoy?"),
         ("person", None, "Joinery."), ("learner", None, "/request_hint"), ("coach", "hint", "Hint - ask openly.")]
@@ -162,9 +178,11 @@ def test_trainer_token_rules():
 
 def test_the_trainer_channel_takes_its_token_from_the_environment(monkeypatch):
     from channels.trainer import TrainerInput
+    from coach import runtime
 
     monkeypatch.setenv("COACH_TRAINER_TOKEN", "  a-long-random-trainer-token  ")
     assert TrainerInput.from_credentials(None).token == "a-long-random-trainer-token"
     monkeypatch.setenv("COACH_TRAINER_TOKEN", "")
+    runtime.reset()  # settings are read once per process
     off = TrainerInput.from_credentials(None)
     assert off.token == "" and "setting COACH_TRAINER_TOKEN" in m.trainer_refusal(off.token, "Bearer anything")
