@@ -1,0 +1,144 @@
+"""Role-play scenarios: the model (what a scenario holds) and its problems.
+
+Parsing and validation are in coach/scenario_parse.py, the live library in
+coach/scenario_library.py; coach/scenario.py gathers them for the rest of the code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from coach.moves import ALL_MOVES, NLU_FALLBACK, QUESTION_FORMS
+
+CRITERIA = (
+    "started_with_strengths",
+    "powerful_questions",
+    "desired_outcomes",
+    "active_listening",
+    "network_and_community",
+    "plain_language",
+    "services_last",
+)
+REACTIONS = ("jargon", "early_service", "advice", "leading", "closed_run", "goodbye", "out_of_scope")
+REPLY_KEYS = set(ALL_MOVES) | {"default", NLU_FALLBACK}
+REPLY_VARIANTS = set(QUESTION_FORMS) | {"any"}
+ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+FACT_ID_RE = re.compile(r"^[a-z0-9_]+$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a scenario file."""
+
+    file: str
+    line: int
+    field: str
+    problem: str
+    fix: str
+
+    def __str__(self) -> str:
+        return f"{self.file}, line {self.line}, field '{self.field}': {self.problem}. {self.fix}"
+
+
+class ScenarioError(ValueError):
+    """A scenario file that cannot be used, with every problem found in it."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Unlock:
+    moves: tuple[str, ...]
+    min_rapport: float = 0.0
+    needs_topic: bool = False
+    forms: tuple[str, ...] = ("open", "closed", "multiple", "none")
+    after: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Fact:
+    id: str
+    kind: str
+    topics: tuple[str, ...]
+    unlock: Unlock
+    says: tuple[str, ...]
+    short: tuple[str, ...] = ()
+    recall: tuple[str, ...] = ()
+    volunteer: bool = False
+    words: str | None = None
+
+
+@dataclass(frozen=True)
+class Rapport:
+    start: float
+    bands: tuple[tuple[str, float], ...]
+    effects: dict
+    leading: float = 0.0
+    multiple: float = 0.0
+    closed_run_after: int = 3
+    closed_run_change: float = 0.0
+    jargon_word: float = 0.0
+    early_service: float = 0.0
+    volunteer_at: float = 1.01
+
+    def mood(self, value: float) -> str:
+        name = self.bands[0][0]
+        for band, start in self.bands:
+            if value >= start:
+                name = band
+        return name
+
+
+@dataclass(frozen=True)
+class Scenario:
+    id: str
+    title: str
+    conversation: int
+    person: dict
+    brief: str
+    opening_lines: tuple[str, ...]
+    rapport: Rapport
+    facts: tuple[Fact, ...]
+    replies: dict
+    reactions: dict
+    hints: dict
+    show_mood: bool = True
+    note: str = ""
+    rubric: dict = field(default_factory=dict)
+    path: str = ""
+    version: str = ""
+
+    @property
+    def name(self) -> str:
+        return str(self.person.get("name", ""))
+
+    @property
+    def short_name(self) -> str:
+        """The name shown beside the person's lines: `person.display`, else the first name."""
+        return str(self.person.get("display") or self.name.split()[0] if self.name else self.id)
+
+    @property
+    def address_as(self) -> str:
+        return str(self.person.get("address_as") or self.name)
+
+    def fact(self, fact_id: str) -> Fact:
+        return next(f for f in self.facts if f.id == fact_id)
+
+    @property
+    def outcomes(self) -> tuple[Fact, ...]:
+        return tuple(f for f in self.facts if f.kind == "outcome")
+
+    def lines(self) -> set[str]:
+        """Every distinct persona line in the scenario."""
+        found = set(self.opening_lines)
+        for f in self.facts:
+            found.update(f.says + f.short + f.recall)
+        for variants in self.replies.values():
+            for texts in variants.values():
+                found.update(texts)
+        for texts in self.reactions.values():
+            found.update(texts)
+        return found

@@ -1,0 +1,437 @@
+"""Scenario files: parsing and validation with plain-language errors.
+
+A scenario file is checked when it is loaded. Every problem names the file, the line, the field
+and what to do, in words a trainer can act on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from coach.moves import ALL_MOVES, FACT_KINDS, NLU_FALLBACK, QUESTION_FORMS  # noqa: F401
+from coach.rubric_config import check_overrides
+from coach.scenario_model import (CRITERIA, FACT_ID_RE, ID_RE, REACTIONS, REPLY_KEYS, REPLY_VARIANTS, Fact,  # noqa: F401
+                                  Problem, Rapport, Scenario, ScenarioError, Unlock)
+from coach.yamlio import LineDict, LineList, load_with_lines
+
+class _Checker:
+    """Collects problems while turning parsed YAML into a Scenario."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.problems: list[Problem] = []
+
+    def add(self, line: int, field_name: str, problem: str, fix: str) -> None:
+        self.problems.append(Problem(self.file, line, field_name, problem, fix))
+
+    def need(self, d: LineDict, key: str, kind: type | tuple, where: str, fix: str) -> Any:
+        if key not in d or d[key] is None:
+            self.add(d.line, f"{where}{key}", "is missing", fix)
+            return None
+        value = d[key]
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool) and kind in (int, float, (int, float))):
+            self.add(d.line_of(key), f"{where}{key}", f"should be {_kind_words(kind)}, not {_describe(value)}", fix)
+            return None
+        return value
+
+    def texts(self, d: LineDict, key: str, where: str, required: bool = True) -> tuple[str, ...]:
+        if key not in d:
+            if required:
+                self.add(d.line, f"{where}{key}", "is missing", "Add a list of one or more lines the person could say.")
+            return ()
+        value = d[key]
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not value:
+            self.add(d.line_of(key), f"{where}{key}", "should be a list of lines (each starting with '- ')",
+                     "Write one line per wording, each on its own line starting with '- '.")
+            return ()
+        out = []
+        for i, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                line = value.item_lines[i] if isinstance(value, LineList) else d.line_of(key)
+                self.add(line, f"{where}{key}[{i + 1}]", "is empty or not text",
+                         "Write the wording as plain text, in quotes if it contains a colon.")
+            else:
+                out.append(item.strip())
+        return tuple(out)
+
+    def number(self, d: LineDict, key: str, where: str, low: float, high: float, default: float | None) -> float:
+        if key not in d:
+            if default is None:
+                self.add(d.line, f"{where}{key}", "is missing", f"Add a number between {low} and {high}.")
+                return low
+            return default
+        value = d[key]
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            self.add(d.line_of(key), f"{where}{key}", f"should be a number between {low} and {high}, not {_describe(value)}",
+                     f"Use a number such as {round((low + high) / 2, 2)}.")
+            return default if default is not None else low
+        return float(value)
+
+
+def _kind_words(kind: Any) -> str:
+    names = {str: "text", int: "a whole number", float: "a number", bool: "true or false",
+             dict: "a block of fields", list: "a list", (int, float): "a number"}
+    return names.get(kind, "a value of another kind")
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a block of fields"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
+    """Parse and validate scenario YAML text; raise ScenarioError listing every problem."""
+    chk = _Checker(file)
+    try:
+        data = load_with_lines(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+        line = mark.line + 1 if mark else 0
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise ScenarioError([Problem(file, line, "(file)", f"the YAML layout is broken: {problem}",
+                                     "Check the indentation and that every 'key: value' has a space after the colon; "
+                                     "put text containing ':' or '#' in quotes.")]) from None
+    if not isinstance(data, LineDict):
+        raise ScenarioError([Problem(file, 1, "(file)", "the file is not a block of fields",
+                                     "Start from docs/scenario-template.yml and keep its layout.")])
+
+    known = {"id", "title", "conversation", "note", "person", "brief", "opening_lines", "show_mood", "rapport",
+             "facts", "replies", "reactions", "hints", "rubric"}
+    for key in data:
+        if key not in known:
+            chk.add(data.line_of(key), str(key), "is not a field scenarios can have",
+                    f"Remove it or check the spelling; the fields are: {', '.join(sorted(known))}.")
+
+    sid = chk.need(data, "id", str, "", "Add an id in kebab-case, e.g. 'id: eric-battersby'.") or ""
+    if sid and not ID_RE.match(sid):
+        chk.add(data.line_of("id"), "id", f"'{sid}' is not kebab-case",
+                "Use lower-case letters, digits and single hyphens only, e.g. 'eric-battersby'.")
+    title = chk.need(data, "title", str, "", "Add a short title learners will see.") or ""
+    conversation = chk.need(data, "conversation", int, "", "Add 'conversation: 1' (connect), 2 (risk) or 3 (planning).") or 1
+    if conversation not in (1, 2, 3):
+        chk.add(data.line_of("conversation"), "conversation", f"{conversation} is not 1, 2 or 3",
+                "Use 1 for connect, 2 for risk or 3 for planning.")
+    brief = chk.need(data, "brief", str, "", "Add the brief the learner reads before starting.") or ""
+    person = chk.need(data, "person", dict, "", "Add a person block with at least 'name:'.") or LineDict()
+    if isinstance(person, LineDict):
+        chk.need(person, "name", str, "person.", "Add the person's name, e.g. 'name: Eric Battersby'.")
+    opening = chk.texts(data, "opening_lines", "")
+    show_mood = data.get("show_mood", True)
+    if not isinstance(show_mood, bool):
+        chk.add(data.line_of("show_mood"), "show_mood", f"should be true or false, not {_describe(show_mood)}",
+                "Write 'show_mood: true' or 'show_mood: false'.")
+        show_mood = True
+
+    rapport = _parse_rapport(chk, data)
+    facts = _parse_facts(chk, data)
+    replies = _parse_replies(chk, data)
+    reactions = _parse_reactions(chk, data)
+    hints = _parse_hints(chk, data)
+    rubric = data.get("rubric") or {}
+    for p in check_overrides(rubric):  # against rubric.yml's settings and kinds
+        where = p.parent.line_of(p.key) if isinstance(p.parent, LineDict) else data.line_of("rubric")
+        chk.add(where, p.path, p.problem, p.fix)
+    if not isinstance(rubric, dict):
+        rubric = {}
+
+    if chk.problems:
+        raise ScenarioError(chk.problems)
+    return Scenario(
+        id=sid, title=title, conversation=conversation, person=dict(person), brief=brief.strip(),
+        opening_lines=opening, rapport=rapport, facts=facts, replies=replies, reactions=reactions, hints=hints,
+        show_mood=show_mood, note=str(data.get("note") or "").strip(), rubric=_plain(rubric), path=file,
+        version=hashlib.sha256(text.encode("utf-8")).hexdigest()[:12],
+    )
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _parse_rapport(chk: _Checker, data: LineDict) -> Rapport:
+    r = chk.need(data, "rapport", dict, "", "Add a rapport block with 'start', 'bands' and 'effects'.")
+    if not isinstance(r, LineDict):
+        return Rapport(start=0.5, bands=(("neutral", 0.0),), effects={})
+    start = chk.number(r, "start", "rapport.", 0.0, 1.0, None)
+    bands: list[tuple[str, float]] = []
+    raw_bands = r.get("bands")
+    if not isinstance(raw_bands, list) or not raw_bands:
+        chk.add(r.line_of("bands"), "rapport.bands", "is missing or empty",
+                "List mood bands, e.g. '- {name: wary, from: 0.0}', the first from 0.0.")
+    else:
+        for i, band in enumerate(raw_bands):
+            where = f"rapport.bands[{i + 1}]"
+            line = raw_bands.item_lines[i]
+            if not isinstance(band, dict) or not isinstance(band.get("name"), str) or isinstance(band.get("from"), bool) \
+                    or not isinstance(band.get("from"), (int, float)):
+                chk.add(line, where, "needs a 'name' and a 'from' number", "Write it as '- {name: warming, from: 0.45}'.")
+                continue
+            bands.append((band["name"], float(band["from"])))
+        if bands and bands[0][1] != 0.0:
+            chk.add(raw_bands.line, "rapport.bands", "the first band does not start at 0",
+                    "Make the first band 'from: 0.0' so every rapport value has a mood.")
+        if [b[1] for b in bands] != sorted(b[1] for b in bands):
+            chk.add(raw_bands.line, "rapport.bands", "bands are not in rising order", "List bands from the lowest 'from' to the highest.")
+    effects: dict[str, float] = {}
+    raw_effects = r.get("effects") or {}
+    if not isinstance(raw_effects, LineDict):
+        chk.add(r.line_of("effects"), "rapport.effects", "should be a block of 'move: change' lines", "e.g. 'reflect: 0.06'.")
+    else:
+        for move, change in raw_effects.items():
+            if move not in ALL_MOVES:
+                chk.add(raw_effects.line_of(move), f"rapport.effects.{move}", f"'{move}' is not a practitioner move",
+                        _move_fix(move))
+            elif isinstance(change, bool) or not isinstance(change, (int, float)) or not -1 <= change <= 1:
+                chk.add(raw_effects.line_of(move), f"rapport.effects.{move}", f"should be a number between -1 and 1, not {_describe(change)}",
+                        "Use a small change such as 0.05 or -0.05.")
+            else:
+                effects[move] = float(change)
+    run = r.get("closed_run") or {}
+    after, run_change = 3, 0.0
+    if run:
+        if not isinstance(run, dict) or not isinstance(run.get("after"), int) or not isinstance(run.get("change"), (int, float)):
+            chk.add(r.line_of("closed_run"), "rapport.closed_run", "needs 'after' (a whole number) and 'change' (a number)",
+                    "Write it as '{after: 3, change: -0.04}'.")
+        else:
+            after, run_change = run["after"], float(run["change"])
+    return Rapport(
+        start=start, bands=tuple(bands) or (("neutral", 0.0),), effects=effects,
+        leading=chk.number(r, "leading", "rapport.", -1, 1, 0.0),
+        multiple=chk.number(r, "multiple", "rapport.", -1, 1, 0.0),
+        closed_run_after=after, closed_run_change=run_change,
+        jargon_word=chk.number(r, "jargon_word", "rapport.", -1, 1, 0.0),
+        early_service=chk.number(r, "early_service", "rapport.", -1, 1, 0.0),
+        volunteer_at=chk.number(r, "volunteer_at", "rapport.", 0, 1.01, 1.01),
+    )
+
+
+def _move_fix(move: Any) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(str(move), ALL_MOVES, n=1)
+    hint = f" Did you mean '{close[0]}'?" if close else ""
+    return f"Use one of the moves listed in docs/scenario-format.md.{hint}"
+
+
+def _parse_facts(chk: _Checker, data: LineDict) -> tuple[Fact, ...]:
+    raw = chk.need(data, "facts", list, "", "Add a 'facts:' list with what the person can disclose.")
+    if not isinstance(raw, LineList):
+        return ()
+    facts: list[Fact] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(raw):
+        line = raw.item_lines[i]
+        if not isinstance(item, LineDict):
+            chk.add(line, f"facts[{i + 1}]", "is not a block of fields", "Each fact needs id, kind, topics, unlock and says.")
+            continue
+        fid = item.get("id")
+        where = f"facts.{fid}." if isinstance(fid, str) else f"facts[{i + 1}]."
+        if not isinstance(fid, str) or not FACT_ID_RE.match(fid):
+            chk.add(item.line_of("id"), f"{where}id", f"is missing or not snake_case ({_describe(fid)})",
+                    "Give the fact a short id of lower-case letters, digits and '_', e.g. 'woodwork'.")
+            fid = f"fact_{i + 1}"
+        elif fid in seen:
+            chk.add(item.line_of("id"), f"{where}id", f"'{fid}' is used twice (first on line {seen[fid]})",
+                    "Give every fact its own id.")
+        seen.setdefault(fid, item.line_of("id"))
+        kind = item.get("kind")
+        if kind not in FACT_KINDS:
+            chk.add(item.line_of("kind"), f"{where}kind", f"'{kind}' is not a kind of fact",
+                    f"Use one of: {', '.join(FACT_KINDS)}.")
+        topics = item.get("topics", [])
+        if isinstance(topics, list) and any(isinstance(t, bool) for t in topics):
+            # YAML reads a bare yes, no, on, off, true or false as a yes/no value, not a word
+            chk.add(item.line_of("topics"), f"{where}topics", "has a word YAML reads as yes/no (yes, no, on, off, "
+                    "true or false)", "Put that word in quotes, e.g. 'topics: [garden, \"yes\"]'.")
+            topics = []
+        elif not isinstance(topics, list) or not all(isinstance(t, str) and t.strip() for t in topics):
+            chk.add(item.line_of("topics"), f"{where}topics", "should be a list of words", "e.g. 'topics: [garden, roses, shed]'.")
+            topics = []
+        unlock = _parse_unlock(chk, item, where)
+        if unlock.needs_topic and not topics:
+            chk.add(item.line_of("unlock"), f"{where}unlock.needs_topic", "needs topic words but the fact has none",
+                    "Add 'topics:' words, or set 'needs_topic: false'.")
+        says = chk.texts(item, "says", where)
+        short = chk.texts(item, "short", where, required=False)
+        recall = chk.texts(item, "recall", where, required=False)
+        volunteer = item.get("volunteer", False)
+        if not isinstance(volunteer, bool):
+            chk.add(item.line_of("volunteer"), f"{where}volunteer", "should be true or false", "Write 'volunteer: true' or remove it.")
+            volunteer = False
+        words = item.get("words")
+        if kind == "outcome" and (not isinstance(words, str) or not words.strip()):
+            chk.add(item.line_of("words") if "words" in item else item.line, f"{where}words",
+                    "an outcome needs the person's own words", "Add e.g. 'words: \"I want to get back to the allotment\"'.")
+            words = None
+        facts.append(Fact(id=fid, kind=str(kind), topics=tuple(t.strip().lower() for t in topics), unlock=unlock,
+                          says=says, short=short, recall=recall, volunteer=volunteer,
+                          words=words.strip() if isinstance(words, str) else None))
+    ids = {f.id for f in facts}
+    for i, f in enumerate(facts):
+        for dep in f.unlock.after:
+            if dep not in ids:
+                chk.add(raw.item_lines[i], f"facts.{f.id}.unlock.after", f"names '{dep}', which is not a fact here",
+                        "Use the id of another fact in this file, or remove it.")
+            elif dep == f.id:
+                chk.add(raw.item_lines[i], f"facts.{f.id}.unlock.after", "names the fact itself", "Remove it from its own 'after' list.")
+    _check_reachable(chk, facts, raw, data)
+    if not any(f.kind == "outcome" for f in facts):
+        chk.add(raw.line, "facts", "there is no desired outcome", "Add at least one fact with 'kind: outcome' and the person's own 'words'.")
+    return tuple(facts)
+
+
+def _parse_unlock(chk: _Checker, item: LineDict, where: str) -> Unlock:
+    u = item.get("unlock")
+    if not isinstance(u, LineDict):
+        chk.add(item.line_of("unlock"), f"{where}unlock", "is missing or not a block",
+                "Add 'unlock:' with at least 'moves: [...]'.")
+        return Unlock(moves=())
+    moves = u.get("moves")
+    if not isinstance(moves, list) or not moves:
+        chk.add(u.line_of("moves"), f"{where}unlock.moves", "is missing or empty",
+                "List the moves that can unlock this fact, e.g. '[ask_strengths, reflect]'.")
+        moves = []
+    good_moves = []
+    for m in moves:
+        if m not in ALL_MOVES or m in ("request_feedback", "request_hint"):
+            chk.add(u.line_of("moves"), f"{where}unlock.moves", f"'{m}' is not a practitioner move", _move_fix(m))
+        else:
+            good_moves.append(m)
+    forms = u.get("forms", ["open", "closed", "multiple", "none"])
+    if not isinstance(forms, list) or any(f not in QUESTION_FORMS for f in forms) or not forms:
+        chk.add(u.line_of("forms"), f"{where}unlock.forms", f"should list question forms, not {_describe(forms)}",
+                f"Use some of: {', '.join(QUESTION_FORMS)}.")
+        forms = ["open", "closed", "multiple", "none"]
+    after = u.get("after", [])
+    if isinstance(after, str):
+        after = [after]
+    if not isinstance(after, list):
+        chk.add(u.line_of("after"), f"{where}unlock.after", "should be a list of fact ids", "e.g. 'after: [daughter]'.")
+        after = []
+    needs_topic = u.get("needs_topic", False)
+    if not isinstance(needs_topic, bool):
+        chk.add(u.line_of("needs_topic"), f"{where}unlock.needs_topic", "should be true or false", "Write true or false.")
+        needs_topic = False
+    return Unlock(moves=tuple(good_moves), min_rapport=chk.number(u, "min_rapport", f"{where}unlock.", 0, 1, 0.0),
+                  needs_topic=needs_topic, forms=tuple(forms), after=tuple(str(a) for a in after))
+
+
+def _check_reachable(chk: _Checker, facts: list[Fact], raw: LineList, data: LineDict) -> None:
+    """A fact is unreachable if its rapport is out of reach or its 'after' chain loops."""
+    by_id = {f.id: f for f in facts}
+    for i, f in enumerate(facts):
+        if f.unlock.min_rapport > 1.0:
+            chk.add(raw.item_lines[i], f"facts.{f.id}.unlock.min_rapport", "can never be reached", "Use a value of 1.0 or less.")
+        seen, todo = set(), list(f.unlock.after)
+        while todo:
+            dep = todo.pop()
+            if dep == f.id:
+                chk.add(raw.item_lines[i], f"facts.{f.id}.unlock.after", "the 'after' chain leads back to this fact, so it can never be told",
+                        "Break the loop: one fact in the chain must not wait for the others.")
+                break
+            if dep in seen or dep not in by_id:
+                continue
+            seen.add(dep)
+            todo.extend(by_id[dep].unlock.after)
+        if not f.unlock.moves and not f.volunteer:
+            chk.add(raw.item_lines[i], f"facts.{f.id}.unlock.moves", "no move can unlock this fact",
+                    "List at least one move, or mark it 'volunteer: true'.")
+
+
+def _parse_replies(chk: _Checker, data: LineDict) -> dict:
+    raw = chk.need(data, "replies", dict, "", "Add a 'replies:' block with at least 'default' and 'nlu_fallback'.")
+    if not isinstance(raw, LineDict):
+        return {}
+    out: dict[str, dict[str, tuple[str, ...]]] = {}
+    for key, variants in raw.items():
+        if key not in REPLY_KEYS:
+            chk.add(raw.line_of(key), f"replies.{key}", f"'{key}' is not a move", _move_fix(key))
+            continue
+        if not isinstance(variants, LineDict):
+            chk.add(raw.line_of(key), f"replies.{key}", "should be a block with open/closed/any lists",
+                    "e.g. 'closed: [\"I manage.\"]' under it.")
+            continue
+        out[key] = {}
+        for variant in variants:
+            if variant not in REPLY_VARIANTS:
+                chk.add(variants.line_of(variant), f"replies.{key}.{variant}", f"'{variant}' is not a question form",
+                        f"Use one of: {', '.join(sorted(REPLY_VARIANTS))}.")
+                continue
+            out[key][variant] = chk.texts(variants, variant, f"replies.{key}.")
+    for required in ("default", NLU_FALLBACK):
+        if "any" not in out.get(required, {}):
+            chk.add(raw.line, f"replies.{required}.any", "is missing",
+                    "Add an 'any:' list of lines the person says when nothing else fits.")
+    return out
+
+
+def _parse_reactions(chk: _Checker, data: LineDict) -> dict:
+    raw = chk.need(data, "reactions", dict, "", f"Add a 'reactions:' block with {', '.join(REACTIONS)}.")
+    if not isinstance(raw, LineDict):
+        return {}
+    out = {}
+    for key in raw:
+        if key not in REACTIONS:
+            chk.add(raw.line_of(key), f"reactions.{key}", "is not a reaction", f"Use one of: {', '.join(REACTIONS)}.")
+    for key in REACTIONS:
+        out[key] = chk.texts(raw, key, "reactions.")
+    return out
+
+
+def _parse_hints(chk: _Checker, data: LineDict) -> dict:
+    raw = chk.need(data, "hints", dict, "", "Add a 'hints:' block with example questions per criterion.")
+    if not isinstance(raw, LineDict):
+        return {}
+    for key in raw:
+        if key not in CRITERIA:
+            chk.add(raw.line_of(key), f"hints.{key}", "is not a feedback criterion", f"Use one of: {', '.join(CRITERIA)}.")
+    return {key: chk.texts(raw, key, "hints.") for key in CRITERIA}
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load and validate one scenario file."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError([Problem(str(path), 0, "(file)", "the file does not exist", "Check the path and file name.")]) from None
+    except UnicodeDecodeError:
+        raise ScenarioError([Problem(str(path), 0, "(file)", "the file is not UTF-8 text", "Save it as UTF-8 text.")]) from None
+    return parse_scenario(text, str(path))
+
+
+def load_all(directory: str | Path) -> dict[str, Scenario]:
+    """Load every scenario in a folder; raise ScenarioError with every problem in every file."""
+    directory = Path(directory)
+    problems: list[Problem] = []
+    found: dict[str, Scenario] = {}
+    files = sorted(directory.glob("*.yml")) + sorted(directory.glob("*.yaml"))
+    if not files:
+        raise ScenarioError([Problem(str(directory), 0, "(folder)", "there are no scenario files", "Add a .yml scenario file.")])
+    for path in files:
+        try:
+            sc = load_scenario(path)
+        except ScenarioError as exc:
+            problems.extend(exc.problems)
+            continue
+        if sc.id in found:
+            problems.append(Problem(str(path), 1, "id", f"'{sc.id}' is already used by {found[sc.id].path}",
+                                    "Give each scenario its own id."))
+            continue
+        found[sc.id] = sc
+    if problems:
+        raise ScenarioError(problems)
+    return found
