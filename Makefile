@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 TRAIN_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
                 coach/question_form.py coach/moves.py
 
-.PHONY: help install train run shell test validate check-scenarios retention bench bench-nlu bench-latency bench-annomi bench-report bench-load clean web-deps demo-portal
+.PHONY: help install train run shell test test-fast lint validate check-scenarios retention bench bench-nlu bench-latency bench-annomi bench-report bench-load clean web-deps demo-portal
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -66,6 +66,12 @@ demo-portal: install ## serve a demo training portal on :8080 embedding the chat
 
 test: train web-deps ## run every test (unit, actions, Rasa data and stories, end-to-end, browser)
 	$(PY) -m pytest
+
+test-fast: install ## the tests that need no trained model, servers or browser (a minute or so)
+	$(PY) -m pytest -m "not e2e and not model" -q
+
+lint: install ## ruff (pinned in requirements.txt, settings in ruff.toml) over all our Python
+	$(VENV)/bin/ruff check .
 
 bench-nlu: train ## intent macro-F1 and question-form accuracy (held-out set and AnnoMI)
 	$(PY) bench/nlu.py

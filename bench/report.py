@@ -36,7 +36,9 @@ def events_for(n: int, scenario) -> list[dict]:
                                                                      "question_form": {"name": form, "confidence": 0.9}}})
         disclosed = [facts[i % len(facts)]] if i % 7 == 0 else []
         events.append({"event": "slot", "name": "persona_turn", "value": {"disclosed": disclosed, "rapport": 0.5, "mood": "warming"}})
-        events.append({"event": "bot", "text": "Eric: Well, I'll tell you about the service I had."})
+        events.append({"event": "bot", "text": "Eric: Well, I'll tell you about the service I had.",
+                       "metadata": {"persona": {"name": "Eric", "mood": "warming",
+                                                "line": "Well, I'll tell you about the service I had."}}})
     return events
 
 

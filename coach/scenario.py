@@ -12,8 +12,7 @@ from pathlib import Path
 
 from coach.moves import FACT_KINDS
 from coach.scenario_library import ScenarioLibrary  # noqa: F401
-from coach.scenario_model import (CRITERIA, REACTIONS, Fact, Problem, Rapport, Scenario,  # noqa: F401
-                                  ScenarioError, Unlock)
+from coach.scenario_model import CRITERIA, REACTIONS, Fact, Problem, Rapport, Scenario, ScenarioError, Unlock  # noqa: F401
 from coach.scenario_parse import load_all, load_scenario, parse_scenario  # noqa: F401
 
 

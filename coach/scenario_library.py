@@ -9,6 +9,7 @@ from pathlib import Path
 from coach.scenario_model import Problem, Scenario, ScenarioError
 from coach.scenario_parse import load_scenario
 
+
 class ScenarioLibrary:
     """Scenarios from a folder, re-read when a file changes, keeping the last good version.
 

@@ -14,9 +14,22 @@ import yaml
 
 from coach.moves import ALL_MOVES, FACT_KINDS, NLU_FALLBACK, QUESTION_FORMS  # noqa: F401
 from coach.rubric_config import check_overrides
-from coach.scenario_model import (CRITERIA, FACT_ID_RE, ID_RE, REACTIONS, REPLY_KEYS, REPLY_VARIANTS, Fact,  # noqa: F401
-                                  Problem, Rapport, Scenario, ScenarioError, Unlock)
+from coach.scenario_model import (  # noqa: F401
+    CRITERIA,
+    FACT_ID_RE,
+    ID_RE,
+    REACTIONS,
+    REPLY_KEYS,
+    REPLY_VARIANTS,
+    Fact,
+    Problem,
+    Rapport,
+    Scenario,
+    ScenarioError,
+    Unlock,
+)
 from coach.yamlio import LineDict, LineList, load_with_lines
+
 
 class _Checker:
     """Collects problems while turning parsed YAML into a Scenario."""

@@ -26,6 +26,7 @@ def test_redis_selects_the_atomic_lock_store():
     assert settings({})["LOCK_STORE_TYPE"] == "in_memory"
 
 
+@pytest.mark.model
 def test_the_terminal_chat_runs_beside_a_running_bot(monkeypatch):
     """`make run` says "make shell in another terminal": the shell must reuse the running action
     server and give Rasa's shell server a free local port, not the bot's (which would clash)."""

@@ -4,8 +4,8 @@ import uuid
 
 import redis
 
-from coach import runtime
 from channels.guard import RateLimiter, RedisRateLimiter
+from coach import runtime
 
 
 def test_a_sliding_window_in_process():

@@ -5,7 +5,6 @@ import threading
 import uuid
 
 import redis
-
 from rasa.core.lock_store import LockStore
 from rasa.utils.endpoints import EndpointConfig
 

@@ -23,7 +23,7 @@ SENDERS = ["../../etc/passwd", "a/b", "", " ", "x" * 300, "<script>", "nul\x00l"
 
 def bodies(rng: random.Random):
     """Mostly well-formed JSON with hostile values, plus broken JSON and wrong types."""
-    for i in range(470):
+    for _ in range(470):
         text = rng.choice(TEXTS)
         sender = rng.choice(SENDERS) if rng.random() < 0.4 else f"fuzz-{uuid.uuid4().hex[:12]}"
         body = {"sender": sender, "message": text}

@@ -5,7 +5,6 @@ from pathlib import Path
 import pytest
 
 from coach.scenario import ScenarioError, ScenarioLibrary, load_all, load_scenario, parse_scenario
-
 from tests.conftest import FIXTURES
 
 MINI = (FIXTURES / "mini.yml").read_text()
