@@ -70,7 +70,7 @@ def take_turn(scenario: Scenario, state: dict, parse: dict, sender: str, setting
     """The person's reply to the latest learner message, and a record of the turn."""
     move, form, confidence = move_and_form(parse)
     rng = persona.make_rng(settings.seed or None, sender, state.get("turn", 0) + 1)
-    turn = persona.respond(scenario, state, move, form, (parse or {}).get("text") or "", rng)
+    turn = persona.respond(scenario, state, move, form, (parse or {}).get("text") or "", rng, parse=parse)
     record = {
         "turn": turn.state["turn"],
         "move": move,

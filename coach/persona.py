@@ -1,21 +1,53 @@
 """The persona engine: how the simulated person answers one learner message.
 
 Everything the person remembers lives in a small JSON-safe state dict that the caller keeps (in
-the Rasa tracker), so any server can answer the next turn. Good questions open doors: a fact is
-disclosed only when its unlock conditions hold (see docs/scenario-format.md).
+the Rasa tracker), so any server can answer the next turn. The rules (design/scenarios-and-
+persona.md, docs/scenario-format.md), in the order they are tried:
+
+1. **Rails.** What the scenario says its person never goes along with (a care home in a crisis,
+   a plan made without them) gets its own reaction, whatever the NLU read, and rapport falls.
+2. **Reactions** to the learner leaving, talking nonsense, jargon, early services and advice.
+3. **Listening** (every move of the turn is a reflection, summary, affirmation, empathy or
+   clarification) stays on the current topic: the thread's `more:` lines, then facts that
+   follow on from it (`after:`), then, at high rapport and only when the turn names no topic,
+   something the person volunteers, else a warm acknowledgement. It never opens a topic the turn
+   did not name.
+4. **Questions** are answered by relevance: facts whose topic words the learner used, then facts
+   in the turn's life area, then (an open question naming no topic) facts whose kind fits the
+   move. With nothing relevant to tell, the person answers about that area in character (the
+   scenario's `areas:` lines, or a fact's `guarded:` lines when rapport is too low), never with
+   an unrelated fact. Told facts are referred back to, never told again as news.
+
+Every reply says where it came from (`source`: a fact id, `area:money`, `rail:care_home`,
+`reaction:leading`, `reply:reflect`), so a trainer and the scenario check can see why.
 """
 
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 
-from coach.language import jargon_in, topic_hits
-from coach.moves import NLU_FALLBACK, SERVICE_MOVES
+from coach.areas import AREAS, KIND_FIT, MOVE_AREAS, named_areas
+from coach.language import jargon_in, overlap, topic_hits, words
+from coach.moves import ALL_MOVES, META, NLU_FALLBACK, SERVICE_MOVES
 from coach.scenario import Fact, Scenario
 
 SHORT_FORMS = ("closed", "leading", "multiple")
 RECENT = 6
+LISTENING = ("reflect", "summarise", "affirm", "empathise", "clarify")
+OPENING = ("greet", "introduce", "agree_agenda", "small_talk")
+# A check-back is never leading because of its tag ("have I got that?", "is that right?").
+CHECKING = ("summarise", "confirm_outcome", "reflect")
+AREA_MIN_CONFIDENCE = 0.3   # an NLU life area below this leaves the area to the words and the move
+
+# How much each sign of relevance counts when ranking facts for a question.
+W_TOPIC = 3.0      # per topic word of the fact in the turn
+W_NLU_AREA = 2.0   # the fact is in the life area the NLU read
+W_MOVE_AREA = 2.0  # the fact is in the area the move is about (ask_network: people)
+W_WORD_AREA = 1.0  # per word naming the fact's area ("family", "money")
+W_KIND = 1.0       # its kind answers the move (an open question naming no topic)
+W_THREAD = 0.5     # it is the current topic, or follows on from it
 
 
 @dataclass
@@ -25,10 +57,55 @@ class PersonaTurn:
     reply: str
     state: dict
     disclosed: list[str] = field(default_factory=list)
-    kind: str = "reply"  # disclosure | recall | volunteer | reaction | reply
+    kind: str = "reply"  # disclosure | more | recall | guarded | volunteer | area | rail | reaction | reply
     rapport: float = 0.0
     mood: str = ""
     jargon: list[str] = field(default_factory=list)
+    source: str = ""     # where the line came from: a fact id, area:..., rail:..., reaction:..., reply:...
+    topic: str | None = None  # the fact the person is talking about now (the thread)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A learner turn as the persona reads it."""
+
+    move: str                      # the primary move
+    form: str                      # the question form, a check-back's tag not counted as leading
+    text: str
+    moves: tuple[str, ...]         # every move of the turn, in order, the primary among them
+    area: str | None = None        # the NLU's life area, when it gave one with confidence
+
+    @property
+    def listening(self) -> bool:
+        return all(m in LISTENING for m in self.moves)
+
+
+def read_turn(move: str, form: str, text: str, parse: dict | None = None,
+              moves: list | tuple | None = None, area: str | None = None) -> Reading:
+    """The persona's reading of a turn from the NLU parse (or a scripted move, form and words).
+
+    A parse without `moves` (an older model) is read as its one move; one without `life_area`
+    leaves the area to the turn's words and moves.
+    """
+    names: list[str] = []
+    raw = moves if moves is not None else (parse or {}).get("moves") or []
+    for m in raw:
+        name = m.get("name") if isinstance(m, dict) else m
+        if name in ALL_MOVES and name not in names and name not in META:
+            names.append(name)
+    if move not in names and move != NLU_FALLBACK:
+        names.append(move)
+    if not names:
+        names = [move]
+    if area is None and isinstance((parse or {}).get("life_area"), dict):
+        la = parse["life_area"]
+        if la.get("name") in AREAS and float(la.get("confidence") or 0.0) >= AREA_MIN_CONFIDENCE:
+            area = la["name"]
+    if area not in AREAS:
+        area = None
+    if form == "leading" and move in CHECKING:
+        form = "closed" if move == "confirm_outcome" else "none"
+    return Reading(move=move, form=form, text=text or "", moves=tuple(names), area=area)
 
 
 def new_state(scenario: Scenario) -> dict:
@@ -42,6 +119,8 @@ def new_state(scenario: Scenario) -> dict:
         "last_reply": "",
         "recent": [],
         "persona_words": [],
+        "topic": None,
+        "more": {},
     }
 
 
@@ -60,31 +139,43 @@ def mood(scenario: Scenario, state: dict) -> str:
     return scenario.rapport.mood(state["rapport"])
 
 
-def respond(scenario: Scenario, state: dict, move: str, form: str, text: str, rng: random.Random) -> PersonaTurn:
-    """Answer one learner message in character and return the reply with the new state."""
-    state = {**state, "disclosed": dict(state.get("disclosed", {})), "recent": list(state.get("recent", []))}
+def respond(scenario: Scenario, state: dict, move: str, form: str, text: str, rng: random.Random,
+            parse: dict | None = None, *, moves: list | tuple | None = None, area: str | None = None) -> PersonaTurn:
+    """Answer one learner message in character and return the reply with the new state.
+
+    `parse` is the NLU's parse result (its `moves` and `life_area` are used when present);
+    `moves` and `area` give the same scripted, for tests and the scenario check.
+    """
+    reading = read_turn(move, form, text, parse, moves, area)
+    state = {**state, "disclosed": dict(state.get("disclosed", {})), "recent": list(state.get("recent", [])),
+             "more": dict(state.get("more") or {})}
+    state.setdefault("topic", None)
     state["turn"] = state.get("turn", 0) + 1
     r = scenario.rapport
     outcome_known = any(scenario.fact(f).kind == "outcome" for f in state["disclosed"] if _has(scenario, f))
-    early_service = move in SERVICE_MOVES and not outcome_known
+    early_service = any(m in SERVICE_MOVES for m in reading.moves) and not outcome_known
     jargon = jargon_in(text, exempt=set(state.get("persona_words", [])))
+    rail = rail_hit(scenario, reading)
 
-    # 1. Rapport moves first, so a warm reflection can open the door it knocks on.
-    state["closed_run"] = state.get("closed_run", 0) + 1 if form in ("closed", "leading") else 0
-    delta = r.effects.get(move, 0.0)
-    delta += {"leading": r.leading, "multiple": r.multiple}.get(form, 0.0)
+    # 1. Rapport first, so a warm reflection can open the door it knocks on.
+    state["closed_run"] = state.get("closed_run", 0) + 1 if reading.form in ("closed", "leading") else 0
+    delta = sum(r.effects.get(m, 0.0) for m in reading.moves)
+    delta += {"leading": r.leading, "multiple": r.multiple}.get(reading.form, 0.0)
     if state["closed_run"] >= r.closed_run_after:
         delta += r.closed_run_change
     delta += r.jargon_word * len(jargon)
     if early_service:
         delta += r.early_service
+    if rail is not None:  # whatever else the turn did, going there costs
+        delta = min(delta, 0.0) + rail.rapport
     state["rapport"] = round(min(1.0, max(0.0, state["rapport"] + delta)), 4)
 
     # 2. What to say.
-    turn = _decide(scenario, state, move, form, text, rng, early_service, jargon)
-    state["recent"] = (state["recent"] + [move])[-RECENT:]
+    turn = _Decision(scenario, state, reading, rng).decide(rail, early_service, jargon)
+    state["recent"] = (state["recent"] + [reading.move])[-RECENT:]
     for fid in turn.disclosed:
         state["disclosed"][fid] = state["turn"]
+    state["topic"] = turn.topic
     state["last_reply"] = turn.reply
     # Words the person used themselves are fair for the learner to echo back.
     state["persona_words"] = sorted(set(state.get("persona_words", [])) | set(jargon_in(turn.reply)))
@@ -99,127 +190,354 @@ def _has(scenario: Scenario, fact_id: str) -> bool:
     return any(f.id == fact_id for f in scenario.facts)
 
 
-def _decide(scenario: Scenario, state: dict, move: str, form: str, text: str, rng: random.Random,
-            early_service: bool, jargon: list[str]) -> PersonaTurn:
-    last = state.get("last_reply", "")
-    react = scenario.reactions
+# ------------------------------------------------------------------------------------------ rails
 
-    def say(lines, kind="reply", disclosed=None) -> PersonaTurn:
-        return PersonaTurn(reply=_pick(lines, last, rng), state=state, kind=kind, disclosed=disclosed or [])
-
-    if move == "goodbye":
-        return say(react["goodbye"], "reaction")
-    if move == "out_of_scope":
-        return say(react["out_of_scope"], "reaction")
-    if move == NLU_FALLBACK:
-        return say(scenario.replies[NLU_FALLBACK]["any"], "reaction")
-    if early_service:
-        return say(react["advice"] if move == "give_advice" else react["early_service"], "reaction")
-    if jargon:
-        return say(react["jargon"], "reaction")
-
-    fact = _best_unlock(scenario, state, move, form, text)
-    if fact is not None:
-        lines = fact.short if form in SHORT_FORMS and fact.short else fact.says
-        return say(lines, "disclosure", [fact.id])
-    lead_in = _lead_in(scenario, state, move, form, text)
-    if lead_in is not None:
-        lines = lead_in.short if form in SHORT_FORMS and lead_in.short else lead_in.says
-        return say(lines, "disclosure", [lead_in.id])
-    if form == "leading":
-        return say(react["leading"], "reaction")
-    recalled = _recall(scenario, state, move, text)
-    if recalled is not None:
-        return say(recalled.recall or recalled.says, "recall")
-    volunteered = _volunteer(scenario, state)
-    if volunteered is not None:
-        return say(volunteered.says, "volunteer", [volunteered.id])
-    if state["closed_run"] >= scenario.rapport.closed_run_after:
-        return say(react["closed_run"], "reaction")
-    return say(_reply_lines(scenario, move, form))
+_CLAUSE = re.compile(r"[.,;:!?…()]+|\s[-–—]+\s|\bbut\b|\bthough\b", re.IGNORECASE)
 
 
-def _unlockable(scenario: Scenario, state: dict, fact: Fact, move: str, form: str, hits: int) -> bool:
-    u = fact.unlock
-    return (
-        fact.id not in state["disclosed"]
-        and move in u.moves
-        and form in u.forms
-        and state["rapport"] >= u.min_rapport
-        and all(dep in state["disclosed"] for dep in u.after)
-        and (hits > 0 or not u.needs_topic)
-    )
+def clauses(text: str) -> list[str]:
+    """The parts of a turn a rail's `unless` words are looked for in."""
+    return [p for p in _CLAUSE.split(text or "") if words(p)]
 
 
-def _best_unlock(scenario: Scenario, state: dict, move: str, form: str, text: str) -> Fact | None:
-    """Prefer the fact whose topic words the learner used, then the one most tied to the move."""
-    best, best_key = None, None
-    for order, fact in enumerate(scenario.facts):
-        hits = topic_hits(text, fact.topics)
-        if not _unlockable(scenario, state, fact, move, form, hits):
-            continue
-        key = (-hits, fact.unlock.moves.index(move), order)
-        if best_key is None or key < best_key:
-            best, best_key = fact, key
-    return best
+def rail_hit(scenario: Scenario, reading: Reading):
+    """The first rail the turn runs into, or None."""
+    from coach.language import any_topic
 
-
-def _lead_in(scenario: Scenario, state: dict, move: str, form: str, text: str) -> Fact | None:
-    """A good question whose answer waits on something untold brings that something out first.
-
-    Asked what a good week would be before he has mentioned the allotment, the person talks about
-    growing veg: the fact the hidden outcome rests on, if rapport allows it.
-    """
-    best, best_key = None, None
-    for order, fact in enumerate(scenario.facts):
-        hits = topic_hits(text, fact.topics)
-        u = fact.unlock
-        if (fact.id in state["disclosed"] or move not in u.moves or form not in u.forms
-                or state["rapport"] < u.min_rapport or (u.needs_topic and not hits)):
-            continue
-        for dep_id in u.after:
-            if dep_id in state["disclosed"] or not _has(scenario, dep_id):
-                continue
-            dep = scenario.fact(dep_id)
-            d = dep.unlock
-            if (state["rapport"] >= d.min_rapport and all(x in state["disclosed"] for x in d.after)
-                    and (not d.needs_topic or topic_hits(text, dep.topics))):
-                key = (-hits, order)
-                if best_key is None or key < best_key:
-                    best, best_key = dep, key
-    return best
-
-
-def _recall(scenario: Scenario, state: dict, move: str, text: str) -> Fact | None:
-    """A fact already told, asked about again: the person refers back to it."""
-    best, best_hits = None, 0
-    for fact in scenario.facts:
-        if fact.id in state["disclosed"] and move in fact.unlock.moves:
-            hits = topic_hits(text, fact.topics)
-            if hits > best_hits:
-                best, best_hits = fact, hits
-    return best
-
-
-def _volunteer(scenario: Scenario, state: dict) -> Fact | None:
-    if state["rapport"] < scenario.rapport.volunteer_at:
-        return None
-    for fact in scenario.facts:
-        if fact.volunteer and fact.id not in state["disclosed"] and all(d in state["disclosed"] for d in fact.unlock.after):
-            return fact
+    parts = clauses(reading.text)
+    for rail in scenario.rails:
+        if rail.moves and set(reading.moves) & set(rail.moves) and not any_topic(reading.text, rail.unless):
+            return rail
+        for part in parts:
+            if any_topic(part, rail.words) and not (rail.unless and any_topic(part, rail.unless)):
+                return rail
     return None
 
 
-def _reply_lines(scenario: Scenario, move: str, form: str) -> tuple[str, ...]:
-    replies = scenario.replies
-    for key, variant in ((move, form), (move, "any"), ("default", form), ("default", "any")):
-        lines = replies.get(key, {}).get(variant)
-        if lines:
-            return lines
-    return replies["default"]["any"]
+# --------------------------------------------------------------------------------------- deciding
 
+class _Decision:
+    """Works out one reply; every path ends in :meth:`say`."""
 
-def _pick(lines: tuple[str, ...] | list[str], last: str, rng: random.Random) -> str:
-    """A random wording, never the same as the reply just given when there is another."""
-    choices = [line for line in lines if line != last] or list(lines)
-    return rng.choice(choices)
+    def __init__(self, scenario: Scenario, state: dict, reading: Reading, rng: random.Random):
+        self.sc = scenario
+        self.state = state
+        self.r = reading
+        self.rng = rng
+        self.told = state["disclosed"]
+        self.thread = state.get("topic") if _has(scenario, state.get("topic") or "") else None
+        self.hits = {f.id: topic_hits(reading.text, f.topics) for f in scenario.facts}
+        self.word_areas = named_areas(" ".join(words(reading.text)))
+        self.named = any(self.hits.values()) or bool(self.word_areas)
+
+    # -- saying ---------------------------------------------------------------------------
+
+    def say(self, lines, kind: str, source: str, disclosed=None, topic: str | None | bool = False) -> PersonaTurn:
+        last = self.state.get("last_reply", "")
+        choices = [line for line in lines if line != last] or list(lines)
+        return PersonaTurn(reply=self.rng.choice(choices), state=self.state, kind=kind, source=source,
+                           disclosed=list(disclosed or []),
+                           topic=self.thread if topic is False else topic)
+
+    def disclose(self, fact: Fact, kind: str = "disclosure") -> PersonaTurn:
+        lines = fact.short if self.r.form in SHORT_FORMS and fact.short else fact.says
+        return self.say(lines, kind, fact.id, [fact.id], fact.id)
+
+    def recall(self, fact: Fact) -> PersonaTurn:
+        return self.say(fact.recall or fact.says, "recall", fact.id, topic=fact.id)
+
+    def more(self, fact: Fact) -> PersonaTurn | None:
+        used = int(self.state["more"].get(fact.id, 0))
+        if used >= len(fact.more):
+            return None
+        self.state["more"][fact.id] = used + 1
+        return PersonaTurn(reply=fact.more[used], state=self.state, kind="more", source=fact.id, topic=fact.id)
+
+    def guarded(self, fact: Fact) -> PersonaTurn | None:
+        if fact.guarded:
+            return self.say(fact.guarded, "guarded", fact.id, topic=None)
+        if self.sc.reactions.get("guarded"):
+            return self.say(self.sc.reactions["guarded"], "guarded", "reaction:guarded", topic=None)
+        return self.area_line(fact.life_areas)
+
+    def area_line(self, areas) -> PersonaTurn | None:
+        for area in areas:
+            if self.sc.areas.get(area):
+                return self.say(self.sc.areas[area], "area", f"area:{area}", topic=None)
+        return None
+
+    def reaction(self, name: str, topic: str | None | bool = False) -> PersonaTurn:
+        return self.say(self.sc.reactions[name], "reaction", f"reaction:{name}", topic=topic)
+
+    def reply(self, move: str | None = None) -> PersonaTurn:
+        move = move or self.r.move
+        replies = self.sc.replies
+        for key, variant in ((move, self.r.form), (move, "any"), ("default", self.r.form), ("default", "any")):
+            lines = replies.get(key, {}).get(variant)
+            if lines:
+                return self.say(lines, "reply", f"reply:{key}")
+        return self.say(replies["default"]["any"], "reply", "reply:default")
+
+    # -- conditions -----------------------------------------------------------------------
+
+    def unlockable(self, fact: Fact) -> bool:
+        u = fact.unlock
+        return (fact.id not in self.told
+                and any(m in u.moves for m in self.r.moves)
+                and self.r.form in u.forms
+                and self.state["rapport"] >= u.min_rapport
+                and all(dep in self.told for dep in u.after)
+                and (self.hits[fact.id] > 0 or not u.needs_topic))
+
+    def too_early(self, fact: Fact) -> bool:
+        """Untold only because rapport is not there yet."""
+        return fact.id not in self.told and self.state["rapport"] < fact.unlock.min_rapport
+
+    def lead_in(self, candidates: list[Fact]) -> Fact | None:
+        """A good question whose answer waits on something untold brings that something out first.
+
+        Asked what a good week would be before he has mentioned the allotment, the person talks
+        about growing veg: the fact the hidden outcome rests on, if rapport allows it.
+        """
+        for fact in candidates:
+            u = fact.unlock
+            if (fact.id in self.told or not any(m in u.moves for m in self.r.moves) or self.r.form not in u.forms
+                    or self.state["rapport"] < u.min_rapport or (u.needs_topic and not self.hits[fact.id])):
+                continue
+            for dep_id in u.after:
+                if dep_id in self.told or not _has(self.sc, dep_id):
+                    continue
+                dep = self.sc.fact(dep_id)
+                d = dep.unlock
+                if (self.state["rapport"] >= d.min_rapport and all(x in self.told for x in d.after)
+                        and (not d.needs_topic or self.hits[dep.id])):
+                    return dep
+        return None
+
+    def follows_on(self, fact: Fact, anchor: str | None) -> bool:
+        return bool(anchor) and anchor in fact.unlock.after
+
+    def related(self, fact: Fact, anchor: str | None) -> bool:
+        """Linked to the thread: the thread itself, one waits on the other, or they share an area."""
+        if not anchor:
+            return True
+        other = self.sc.fact(anchor)
+        return (fact.id == anchor or anchor in fact.unlock.after or fact.id in other.unlock.after
+                or bool(set(fact.life_areas) & set(other.life_areas)))
+
+    # -- the decision ---------------------------------------------------------------------
+
+    def decide(self, rail, early_service: bool, jargon: list[str]) -> PersonaTurn:
+        r = self.r
+        if rail is not None:
+            return self.say(rail.says, "rail", f"rail:{rail.id}", topic=None)
+        if r.move == "goodbye":
+            return self.reaction("goodbye")
+        if r.move == "out_of_scope":
+            return self.reaction("out_of_scope")
+        if r.move == NLU_FALLBACK:
+            return self.say(self.sc.replies[NLU_FALLBACK]["any"], "reaction", f"reply:{NLU_FALLBACK}")
+        if early_service:
+            service = next(m for m in r.moves if m in SERVICE_MOVES)
+            return self.reaction("advice" if service == "give_advice" else "early_service")
+        if jargon:
+            return self.reaction("jargon")
+        if r.move == "confirm_outcome":
+            return self.check_back()
+        if r.listening:
+            return self.listen()
+        return self.answer()
+
+    def check_back(self) -> PersonaTurn:
+        """The learner checks back an outcome: agree only to what was actually said."""
+        def weight(f: Fact) -> float:
+            return self.hits[f.id] + (3 * overlap(self.r.text, f.words) if f.words else 0) + (f.kind == "outcome")
+
+        named = sorted((f for f in self.sc.facts if self.hits[f.id] or (f.words and overlap(self.r.text, f.words) >= 0.3)),
+                       key=lambda f: -weight(f))
+        told = [f for f in named if f.id in self.told]
+        if told:
+            return self.say(self.sc.replies.get("confirm_outcome", {}).get("any")
+                            or self.sc.replies["default"]["any"], "reply", "reply:confirm_outcome", topic=told[0].id)
+        for f in named:
+            if self.unlockable(f):
+                return self.disclose(f)
+        dep = self.lead_in(named)
+        if dep is not None:
+            return self.disclose(dep)
+        if named and self.too_early(named[0]):
+            turn = self.guarded(named[0])
+            if turn is not None:
+                return turn
+        if self.sc.reactions.get("not_said"):
+            return self.reaction("not_said")
+        return self.reply("default")
+
+    def listen(self) -> PersonaTurn:
+        """Reflections, summaries, affirmations, empathy, clarifying: deepen the thread."""
+        facts = self.sc.facts
+        hit = sorted((f for f in facts if self.hits[f.id]),
+                     key=lambda f: (-self.hits[f.id], f.id != self.thread, facts.index(f)))
+        if hit:
+            told_hit = [f for f in hit if f.id in self.told]
+            anchor = told_hit[0] if told_hit else None
+            if anchor is not None:
+                return self.deepen(anchor, named=True)
+            if self.r.move == "summarise":  # a summary of what was never said: no news from it
+                return self.reply()
+            for f in hit:  # the learner named something the person has not told yet
+                if self.unlockable(f):
+                    return self.disclose(f)
+            if self.too_early(hit[0]):
+                turn = self.guarded(hit[0])
+                if turn is not None:
+                    return turn
+            return self.reply()
+        if self.thread is not None:
+            if self.thread in self.told:
+                return self.deepen(self.sc.fact(self.thread), named=False)
+            thread = self.sc.fact(self.thread)
+            if self.unlockable(thread):
+                return self.disclose(thread)
+            return self.reply()
+        volunteered = self.volunteer(None)
+        return volunteered or self.reply()
+
+    def deepen(self, anchor: Fact, named: bool) -> PersonaTurn:
+        """Stay on a told fact: what follows on from it, more about it, or a warm acknowledgement."""
+        facts = self.sc.facts
+        follow = [f for f in facts if self.follows_on(f, anchor.id) and self.unlockable(f)]
+        follow.sort(key=lambda f: (-self.hits[f.id], f.kind != "outcome", facts.index(f)))
+        if self.r.move == "summarise":
+            news = [f for f in follow if f.kind == "outcome"]
+            if news:
+                return self.disclose(news[0])
+            return self.reply()
+        if follow and self.hits[follow[0].id]:
+            return self.disclose(follow[0])
+        turn = self.more(anchor)
+        if turn is not None:
+            return turn
+        if follow:
+            return self.disclose(follow[0])
+        if not named:
+            volunteered = self.volunteer(anchor.id)
+            if volunteered is not None:
+                return volunteered
+        turn = self.reply()
+        turn.topic = anchor.id
+        return turn
+
+    def volunteer(self, anchor: str | None) -> PersonaTurn | None:
+        """At high rapport, after a listening turn naming no topic: something the person offers."""
+        if self.state["rapport"] < self.sc.rapport.volunteer_at:
+            return None
+        for fact in self.sc.facts:
+            if (fact.volunteer and fact.id not in self.told and all(d in self.told for d in fact.unlock.after)
+                    and self.related(fact, anchor)):
+                return self.disclose(fact, "volunteer")
+        return None
+
+    def scores(self, facts) -> dict[str, float]:
+        r = self.r
+        move_areas = {a for m in r.moves for a in MOVE_AREAS.get(m, ())}
+        kinds = {k for m in r.moves for k in KIND_FIT.get(m, ())}
+        thread = self.sc.fact(self.thread) if self.thread else None
+        out = {}
+        for f in facts:
+            areas = set(f.life_areas) | ({"future_hopes"} if f.kind == "outcome" else set())
+            s = W_TOPIC * self.hits[f.id]
+            if r.area and r.area in areas:
+                s += W_NLU_AREA
+            if move_areas & areas:
+                s += W_MOVE_AREA
+            s += W_WORD_AREA * sum(n for a, n in self.word_areas.items() if a in areas)
+            if f.kind in kinds and not self.named:
+                s += W_KIND
+            if thread is not None and (f.id == thread.id or thread.id in f.unlock.after):
+                s += W_THREAD
+            out[f.id] = s
+        return out
+
+    def turn_areas(self) -> list[str]:
+        """The areas the turn is about, likeliest first: the NLU's, the words', the move's."""
+        found: list[str] = []
+        if self.r.area:
+            found.append(self.r.area)
+        found += [a for a, _ in sorted(self.word_areas.items(), key=lambda kv: -kv[1])]
+        found += [a for m in self.r.moves for a in MOVE_AREAS.get(m, ())]
+        return list(dict.fromkeys(found))
+
+    def answer(self) -> PersonaTurn:
+        """A question, or an opening move: answer what was asked."""
+        r, facts = self.r, self.sc.facts
+        asking = [m for m in r.moves if m not in OPENING]
+        areas = self.turn_areas()
+        score = self.scores(facts)
+
+        def ranked(group):
+            return sorted(group, key=lambda f: (-score[f.id], facts.index(f)))
+
+        named = ranked(f for f in facts if self.hits[f.id])
+        in_area = ranked(f for f in facts if not self.hits[f.id]
+                         and (set(f.life_areas) | ({"future_hopes"} if f.kind == "outcome" else set())) & set(areas))
+        kinds = [k for m in r.moves for k in KIND_FIT.get(m, ())]
+        fits = ranked(f for f in facts if f.kind in kinds and not self.hits[f.id]) \
+            if not self.named and r.form in ("open", "multiple") else []
+
+        if not asking:  # greetings, introductions, small talk: only what they name and can open
+            for f in named:
+                if self.unlockable(f):
+                    return self.disclose(f)
+            return self.reply()
+
+        # Tier 1: what the learner named.
+        if named:
+            for f in named:
+                if self.unlockable(f):
+                    return self.disclose(f)
+            dep = self.lead_in(named)
+            if dep is not None:
+                return self.disclose(dep)
+            best = named[0]
+            if best.id in self.told:
+                return self.recall(best)
+            if r.form == "leading":
+                return self.reaction("leading")
+            if self.too_early(best):
+                turn = self.guarded(best)
+                if turn is not None:
+                    return turn
+            turn = self.area_line([a for a in areas if a in best.life_areas] + list(best.life_areas))
+            if turn is not None:
+                return turn
+            told = [f for f in named if f.id in self.told]
+            if told:
+                return self.recall(told[0])
+        # Tier 2: the area the turn is about.
+        if in_area:
+            for f in in_area:
+                if self.unlockable(f):
+                    return self.disclose(f)
+            dep = self.lead_in(in_area)
+            if dep is not None:
+                return self.disclose(dep)
+        # Tier 3: an open question naming no topic, answered by a fact of the kind it asks for.
+        for f in fits:
+            if self.unlockable(f):
+                return self.disclose(f)
+        dep = self.lead_in(fits)
+        if dep is not None:
+            return self.disclose(dep)
+        if r.form == "leading":
+            return self.reaction("leading")
+        if self.state["closed_run"] >= self.sc.rapport.closed_run_after:
+            return self.reaction("closed_run")
+        if in_area or (areas and not fits):
+            best = in_area[0] if in_area else None
+            if best is not None and self.too_early(best) and best.guarded:
+                return self.guarded(best)
+            turn = self.area_line(areas)
+            if turn is not None:
+                return turn
+        return self.reply()

@@ -21,6 +21,10 @@ CRITERIA = (
     "services_last",
 )
 REACTIONS = ("jargon", "early_service", "advice", "leading", "closed_run", "goodbye", "out_of_scope")
+# Reactions a file may add: `not_said` when the learner checks back something the person never
+# said ("so you want more help at home?"), `guarded` when a fact is asked about too early and has
+# no guarded lines of its own.
+OPTIONAL_REACTIONS = ("not_said", "guarded")
 REPLY_KEYS = set(ALL_MOVES) | {"default", NLU_FALLBACK}
 REPLY_VARIANTS = set(QUESTION_FORMS) | {"any"}
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -69,6 +73,55 @@ class Fact:
     recall: tuple[str, ...] = ()
     volunteer: bool = False
     words: str | None = None
+    life_areas: tuple[str, ...] = ()   # the areas of life it is about (default: from its kind)
+    more: tuple[str, ...] = ()         # said in order when a listening turn stays on this fact
+    guarded: tuple[str, ...] = ()      # asked about it before rapport allows: a polite refusal
+    area_given: bool = True            # False when life_areas came from the kind, not the file
+
+
+@dataclass(frozen=True)
+class Rail:
+    """Something the person never goes along with, whatever the NLU read and however warm they are.
+
+    It fires when a part of the learner's turn (split at . , ; ! ? dashes and "but") holds one of
+    `words` and none of `unless`, or when a move of the turn is one of `moves`.
+    """
+
+    id: str
+    never: str
+    words: tuple[str, ...]
+    says: tuple[str, ...]
+    unless: tuple[str, ...] = ()
+    moves: tuple[str, ...] = ()
+    rapport: float = -0.08
+
+
+@dataclass(frozen=True)
+class ProbeTurn:
+    """One learner turn of a probe, with the reading a scripted learner gives it."""
+
+    say: str
+    move: str
+    form: str
+    moves: tuple[str, ...] = ()        # every move, for a compound turn (default: just `move`)
+    area: str | None = None            # the life area, as the NLU would give it (optional)
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A short set-up, one learner turn and where a fitting answer may come from.
+
+    `expect` names the fact ids, and `rail:<id>`, `area:<area>`, `reaction:<name>`,
+    `reply:<move>` (or bare `rail`, `area`, `reaction`, `reply`) for the person's other lines.
+    """
+
+    id: str
+    turn: ProbeTurn
+    expect: tuple[str, ...]
+    setup: tuple[ProbeTurn, ...] = ()
+    rapport: float | None = None       # start the probe at this rapport instead of the file's
+    why: str = ""
+    line: int = 0
 
 
 @dataclass(frozen=True)
@@ -110,6 +163,9 @@ class Scenario:
     rubric: dict = field(default_factory=dict)
     path: str = ""
     version: str = ""
+    areas: dict = field(default_factory=dict)      # life area -> lines about it, for when nothing is told
+    rails: tuple[Rail, ...] = ()
+    probes: tuple[Probe, ...] = ()
 
     @property
     def name(self) -> str:
@@ -135,10 +191,37 @@ class Scenario:
         """Every distinct persona line in the scenario."""
         found = set(self.opening_lines)
         for f in self.facts:
-            found.update(f.says + f.short + f.recall)
+            found.update(f.says + f.short + f.recall + f.more + f.guarded)
         for variants in self.replies.values():
             for texts in variants.values():
                 found.update(texts)
         for texts in self.reactions.values():
             found.update(texts)
+        for texts in self.areas.values():
+            found.update(texts)
+        for rail in self.rails:
+            found.update(rail.says)
         return found
+
+    def sources(self) -> dict[str, set[str]]:
+        """Every persona line and where it comes from (`karen`, `rail:care_home`, `area:money`,
+        `reaction:leading`, `reply:reflect` ...), so a reply can be traced back to the file."""
+        out: dict[str, set[str]] = {}
+
+        def add(lines, source):
+            for line in lines:
+                out.setdefault(line, set()).add(source)
+
+        for f in self.facts:
+            add(f.says + f.short + f.recall + f.more + f.guarded, f.id)
+        for move, variants in self.replies.items():
+            for texts in variants.values():
+                add(texts, f"reply:{move}")
+        for name, texts in self.reactions.items():
+            add(texts, f"reaction:{name}")
+        for area, texts in self.areas.items():
+            add(texts, f"area:{area}")
+        for rail in self.rails:
+            add(rail.says, f"rail:{rail.id}")
+        add(self.opening_lines, "opening")
+        return out

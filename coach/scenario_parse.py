@@ -12,17 +12,22 @@ from typing import Any
 
 import yaml
 
+from coach.areas import AREAS, KIND_AREA
 from coach.moves import ALL_MOVES, FACT_KINDS, NLU_FALLBACK, QUESTION_FORMS  # noqa: F401
 from coach.rubric_config import check_overrides
 from coach.scenario_model import (  # noqa: F401
     CRITERIA,
     FACT_ID_RE,
     ID_RE,
+    OPTIONAL_REACTIONS,
     REACTIONS,
     REPLY_KEYS,
     REPLY_VARIANTS,
     Fact,
+    Probe,
+    ProbeTurn,
     Problem,
+    Rail,
     Rapport,
     Scenario,
     ScenarioError,
@@ -118,7 +123,7 @@ def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
                                      "Start from docs/scenario-template.yml and keep its layout.")])
 
     known = {"id", "title", "conversation", "note", "person", "brief", "opening_lines", "show_mood", "rapport",
-             "facts", "replies", "reactions", "hints", "rubric"}
+             "facts", "replies", "reactions", "hints", "rubric", "areas", "rails", "probes"}
     for key in data:
         if key not in known:
             chk.add(data.line_of(key), str(key), "is not a field scenarios can have",
@@ -149,6 +154,9 @@ def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
     replies = _parse_replies(chk, data)
     reactions = _parse_reactions(chk, data)
     hints = _parse_hints(chk, data)
+    areas = _parse_areas(chk, data)
+    rails = _parse_rails(chk, data)
+    probes = _parse_probes(chk, data, facts, rails)
     rubric = data.get("rubric") or {}
     for p in check_overrides(rubric):  # against rubric.yml's settings and kinds
         where = p.parent.line_of(p.key) if isinstance(p.parent, LineDict) else data.line_of("rubric")
@@ -162,7 +170,7 @@ def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
         id=sid, title=title, conversation=conversation, person=dict(person), brief=brief.strip(),
         opening_lines=opening, rapport=rapport, facts=facts, replies=replies, reactions=reactions, hints=hints,
         show_mood=show_mood, note=str(data.get("note") or "").strip(), rubric=_plain(rubric), path=file,
-        version=hashlib.sha256(text.encode("utf-8")).hexdigest()[:12],
+        version=hashlib.sha256(text.encode("utf-8")).hexdigest()[:12], areas=areas, rails=rails, probes=probes,
     )
 
 
@@ -260,6 +268,10 @@ def _parse_facts(chk: _Checker, data: LineDict) -> tuple[Fact, ...]:
             chk.add(item.line_of("id"), f"{where}id", f"'{fid}' is used twice (first on line {seen[fid]})",
                     "Give every fact its own id.")
         seen.setdefault(fid, item.line_of("id"))
+        for key in item:
+            if key not in FACT_FIELDS:
+                chk.add(item.line_of(key), f"{where}{key}", "is not a field a fact can have",
+                        f"Remove it or check the spelling; a fact's fields are: {', '.join(FACT_FIELDS)}.")
         kind = item.get("kind")
         if kind not in FACT_KINDS:
             chk.add(item.line_of("kind"), f"{where}kind", f"'{kind}' is not a kind of fact",
@@ -280,6 +292,12 @@ def _parse_facts(chk: _Checker, data: LineDict) -> tuple[Fact, ...]:
         says = chk.texts(item, "says", where)
         short = chk.texts(item, "short", where, required=False)
         recall = chk.texts(item, "recall", where, required=False)
+        more = chk.texts(item, "more", where, required=False)
+        guarded = chk.texts(item, "guarded", where, required=False)
+        life_areas = _area_list(chk, item, "life_area", where)
+        area_given = bool(life_areas)
+        if not life_areas:
+            life_areas = (KIND_AREA.get(str(kind), "activities_interests"),)
         volunteer = item.get("volunteer", False)
         if not isinstance(volunteer, bool):
             chk.add(item.line_of("volunteer"), f"{where}volunteer", "should be true or false", "Write 'volunteer: true' or remove it.")
@@ -291,7 +309,8 @@ def _parse_facts(chk: _Checker, data: LineDict) -> tuple[Fact, ...]:
             words = None
         facts.append(Fact(id=fid, kind=str(kind), topics=tuple(t.strip().lower() for t in topics), unlock=unlock,
                           says=says, short=short, recall=recall, volunteer=volunteer,
-                          words=words.strip() if isinstance(words, str) else None))
+                          words=words.strip() if isinstance(words, str) else None, life_areas=life_areas,
+                          more=more, guarded=guarded, area_given=area_given))
     ids = {f.id for f in facts}
     for i, f in enumerate(facts):
         for dep in f.unlock.after:
@@ -397,10 +416,14 @@ def _parse_reactions(chk: _Checker, data: LineDict) -> dict:
         return {}
     out = {}
     for key in raw:
-        if key not in REACTIONS:
-            chk.add(raw.line_of(key), f"reactions.{key}", "is not a reaction", f"Use one of: {', '.join(REACTIONS)}.")
+        if key not in REACTIONS and key not in OPTIONAL_REACTIONS:
+            chk.add(raw.line_of(key), f"reactions.{key}", "is not a reaction",
+                    f"Use one of: {', '.join(REACTIONS + OPTIONAL_REACTIONS)}.")
     for key in REACTIONS:
         out[key] = chk.texts(raw, key, "reactions.")
+    for key in OPTIONAL_REACTIONS:
+        if key in raw:
+            out[key] = chk.texts(raw, key, "reactions.")
     return out
 
 
@@ -412,6 +435,236 @@ def _parse_hints(chk: _Checker, data: LineDict) -> dict:
         if key not in CRITERIA:
             chk.add(raw.line_of(key), f"hints.{key}", "is not a feedback criterion", f"Use one of: {', '.join(CRITERIA)}.")
     return {key: chk.texts(raw, key, "hints.") for key in CRITERIA}
+
+
+FACT_FIELDS = ("id", "kind", "life_area", "topics", "unlock", "volunteer", "words", "says", "short", "more",
+               "recall", "guarded")
+RAIL_FIELDS = ("id", "never", "words", "unless", "moves", "rapport", "says")
+PROBE_FIELDS = ("id", "why", "rapport", "setup", "say", "move", "form", "moves", "area", "expect")
+TURN_FIELDS = ("say", "move", "form", "moves", "area")
+EXPECT_PREFIXES = ("rail", "area", "reaction", "reply")
+
+
+def _area_list(chk: _Checker, d: LineDict, key: str, where: str) -> tuple[str, ...]:
+    """A life area or a list of them (design/practitioner-moves.md, "Life area")."""
+    if key not in d:
+        return ()
+    value = d[key]
+    values = [value] if isinstance(value, str) else value
+    if not isinstance(values, list) or not values:
+        chk.add(d.line_of(key), f"{where}{key}", f"should be a life area or a list of them, not {_describe(value)}",
+                f"Use one or more of: {', '.join(AREAS)}.")
+        return ()
+    out = []
+    for v in values:
+        if v not in AREAS:
+            import difflib
+
+            close = difflib.get_close_matches(str(v), AREAS, n=1)
+            chk.add(d.line_of(key), f"{where}{key}", f"'{v}' is not a life area",
+                    f"Use one of: {', '.join(AREAS)}." + (f" Did you mean '{close[0]}'?" if close else ""))
+        elif v not in out:
+            out.append(v)
+    return tuple(out)
+
+
+def _words_list(chk: _Checker, d: LineDict, key: str, where: str, required: bool, example: str) -> tuple[str, ...]:
+    if key not in d:
+        if required:
+            chk.add(d.line, f"{where}{key}", "is missing", f"Add a list of words or phrases, e.g. '{key}: {example}'.")
+        return ()
+    value = d[key]
+    if isinstance(value, list) and any(isinstance(t, bool) for t in value):
+        chk.add(d.line_of(key), f"{where}{key}", "has a word YAML reads as yes/no (yes, no, on, off, true or false)",
+                'Put that word in quotes, e.g. "no".')
+        return ()
+    if not isinstance(value, list) or not value or not all(isinstance(t, (str, int)) and str(t).strip() for t in value):
+        chk.add(d.line_of(key), f"{where}{key}", "should be a list of words or phrases", f"e.g. '{key}: {example}'.")
+        return ()
+    return tuple(str(t).strip().lower() for t in value)
+
+
+def _parse_areas(chk: _Checker, data: LineDict) -> dict:
+    """`areas:` what the person says about a part of their life when there is nothing to tell."""
+    raw = data.get("areas")
+    if raw is None:
+        return {}
+    if not isinstance(raw, LineDict):
+        chk.add(data.line_of("areas"), "areas", "should be a block of 'life_area: [lines]'",
+                "e.g. 'money: [\"I pay my way. That's all there is to it.\"]'.")
+        return {}
+    out = {}
+    for key in raw:
+        if key not in AREAS:
+            chk.add(raw.line_of(key), f"areas.{key}", f"'{key}' is not a life area", f"Use one of: {', '.join(AREAS)}.")
+            continue
+        out[key] = chk.texts(raw, key, "areas.")
+    return out
+
+
+def _parse_rails(chk: _Checker, data: LineDict) -> tuple[Rail, ...]:
+    """`rails:` what the person never goes along with, whatever the learner's move."""
+    raw = data.get("rails")
+    if raw is None:
+        return ()
+    if not isinstance(raw, LineList):
+        chk.add(data.line_of("rails"), "rails", "should be a list of rails (each starting with '- id:')",
+                "See docs/scenario-format.md, 'rails'.")
+        return ()
+    rails, seen = [], set()
+    for i, item in enumerate(raw):
+        if not isinstance(item, LineDict):
+            chk.add(raw.item_lines[i], f"rails[{i + 1}]", "is not a block of fields", "Each rail needs id, never, words and says.")
+            continue
+        rid = item.get("id")
+        where = f"rails.{rid}." if isinstance(rid, str) else f"rails[{i + 1}]."
+        if not isinstance(rid, str) or not FACT_ID_RE.match(rid):
+            chk.add(item.line_of("id"), f"{where}id", f"is missing or not snake_case ({_describe(rid)})",
+                    "Give the rail a short id of lower-case letters, digits and '_', e.g. 'care_home'.")
+            rid = f"rail_{i + 1}"
+        elif rid in seen:
+            chk.add(item.line_of("id"), f"{where}id", f"'{rid}' is used twice", "Give every rail its own id.")
+        seen.add(rid)
+        for key in item:
+            if key not in RAIL_FIELDS:
+                chk.add(item.line_of(key), f"{where}{key}", "is not a field a rail can have",
+                        f"Remove it or check the spelling; a rail's fields are: {', '.join(RAIL_FIELDS)}.")
+        never = chk.need(item, "never", str, where, "Say in a few words what the person never goes along with, "
+                         "e.g. 'never: a care home while the nights are dangerous'.") or ""
+        rail_words = _words_list(chk, item, "words", where, True, "[care home, nursing home, residential]")
+        unless = _words_list(chk, item, "unless", where, False, "[later, not now, no rush]")
+        moves = item.get("moves", [])
+        good_moves = []
+        if not isinstance(moves, list):
+            chk.add(item.line_of("moves"), f"{where}moves", "should be a list of moves", "e.g. 'moves: [offer_service]'.")
+        else:
+            for m in moves:
+                if m not in ALL_MOVES:
+                    chk.add(item.line_of("moves"), f"{where}moves", f"'{m}' is not a practitioner move", _move_fix(m))
+                else:
+                    good_moves.append(m)
+        change = chk.number(item, "rapport", where, -1, 0, -0.08)
+        if change >= 0:
+            chk.add(item.line_of("rapport"), f"{where}rapport", "should lower rapport (a number below 0)",
+                    "Use a fall such as -0.08: going where the person will not go always costs.")
+        says = chk.texts(item, "says", where)
+        rails.append(Rail(id=rid, never=never.strip(), words=rail_words, says=says, unless=unless,
+                          moves=tuple(good_moves), rapport=change))
+    return tuple(rails)
+
+
+def _probe_turn(chk: _Checker, d: LineDict, where: str, fields=TURN_FIELDS) -> ProbeTurn | None:
+    for key in d:
+        if key not in fields and key not in PROBE_FIELDS:
+            chk.add(d.line_of(key), f"{where}{key}", "is not a field here",
+                    f"Remove it or check the spelling; a learner turn has: {', '.join(TURN_FIELDS)}.")
+    say = chk.need(d, "say", str, where, "Add the learner's words, e.g. 'say: \"who matters most to you?\"'.")
+    move = d.get("move")
+    if move not in ALL_MOVES:
+        chk.add(d.line_of("move"), f"{where}move", f"'{move}' is not a practitioner move" if move else "is missing",
+                "Add the move a scripted learner gives these words. " + _move_fix(move))
+        move = None
+    form = d.get("form", "none")
+    if form not in QUESTION_FORMS:
+        chk.add(d.line_of("form"), f"{where}form", f"'{form}' is not a question form",
+                f"Use one of: {', '.join(QUESTION_FORMS)}.")
+        form = "none"
+    moves = d.get("moves", [])
+    good: list[str] = []
+    if not isinstance(moves, list):
+        chk.add(d.line_of("moves"), f"{where}moves", "should be a list of moves, in the order said",
+                "e.g. 'moves: [empathise, ask_network]'.")
+    else:
+        for m in moves:
+            if m not in ALL_MOVES:
+                chk.add(d.line_of("moves"), f"{where}moves", f"'{m}' is not a practitioner move", _move_fix(m))
+            else:
+                good.append(m)
+        if good and move and move not in good:
+            chk.add(d.line_of("moves"), f"{where}moves", f"does not hold the turn's move '{move}'",
+                    "List every move of the turn, the primary 'move' among them.")
+    area = d.get("area")
+    if area is not None and area not in AREAS:
+        chk.add(d.line_of("area"), f"{where}area", f"'{area}' is not a life area", f"Use one of: {', '.join(AREAS)}.")
+        area = None
+    if not say or not move:
+        return None
+    return ProbeTurn(say=say.strip(), move=move, form=form, moves=tuple(good), area=area)
+
+
+def _parse_probes(chk: _Checker, data: LineDict, facts: tuple[Fact, ...], rails: tuple[Rail, ...]) -> tuple[Probe, ...]:
+    """`probes:` short set-ups, a learner turn, and where a fitting answer may come from."""
+    raw = data.get("probes")
+    if raw is None:
+        return ()
+    if not isinstance(raw, LineList):
+        chk.add(data.line_of("probes"), "probes", "should be a list of probes (each starting with '- id:')",
+                "See docs/scenario-format.md, 'probes'.")
+        return ()
+    fact_ids = {f.id for f in facts}
+    rail_ids = {r.id for r in rails}
+    probes, seen = [], set()
+    for i, item in enumerate(raw):
+        if not isinstance(item, LineDict):
+            chk.add(raw.item_lines[i], f"probes[{i + 1}]", "is not a block of fields",
+                    "Each probe needs id, say, move, form and expect.")
+            continue
+        pid = item.get("id")
+        where = f"probes.{pid}." if isinstance(pid, str) else f"probes[{i + 1}]."
+        if not isinstance(pid, str) or not FACT_ID_RE.match(pid):
+            chk.add(item.line_of("id"), f"{where}id", f"is missing or not snake_case ({_describe(pid)})",
+                    "Give the probe a short id of lower-case letters, digits and '_', e.g. 'who_matters'.")
+            pid = f"probe_{i + 1}"
+        elif pid in seen:
+            chk.add(item.line_of("id"), f"{where}id", f"'{pid}' is used twice", "Give every probe its own id.")
+        seen.add(pid)
+        for key in item:
+            if key not in PROBE_FIELDS:
+                chk.add(item.line_of(key), f"{where}{key}", "is not a field a probe can have",
+                        f"Remove it or check the spelling; a probe's fields are: {', '.join(PROBE_FIELDS)}.")
+        turn = _probe_turn(chk, item, where, PROBE_FIELDS)
+        setup: list[ProbeTurn] = []
+        raw_setup = item.get("setup", [])
+        if not isinstance(raw_setup, list):
+            chk.add(item.line_of("setup"), f"{where}setup", "should be a list of learner turns",
+                    "e.g. '- {say: \"what do you enjoy?\", move: ask_strengths, form: open}'.")
+        else:
+            for j, st in enumerate(raw_setup):
+                sw = f"{where}setup[{j + 1}]."
+                if not isinstance(st, LineDict):
+                    chk.add(raw_setup.item_lines[j], sw[:-1], "is not a learner turn",
+                            "Write it as '- {say: \"...\", move: ..., form: ...}'.")
+                    continue
+                t = _probe_turn(chk, st, sw)
+                if t is not None:
+                    setup.append(t)
+        start = None
+        if "rapport" in item:
+            start = chk.number(item, "rapport", where, 0.0, 1.0, 0.5)
+        expect = item.get("expect")
+        good: list[str] = []
+        if not isinstance(expect, list) or not expect:
+            chk.add(item.line_of("expect"), f"{where}expect", "is missing or empty",
+                    "List where a fitting answer may come from: fact ids, or rail:<id>, area:<area>, "
+                    "reaction:<name>, reply:<move>.")
+        else:
+            for e in expect:
+                e = str(e)
+                kind, _, name = e.partition(":")
+                ok = (e in fact_ids or (kind in EXPECT_PREFIXES and not name)
+                      or (kind == "rail" and name in rail_ids) or (kind == "area" and name in AREAS)
+                      or (kind == "reaction" and name in REACTIONS + OPTIONAL_REACTIONS)
+                      or (kind == "reply" and name in REPLY_KEYS))
+                if not ok:
+                    chk.add(item.line_of("expect"), f"{where}expect", f"'{e}' is not a fact, rail, area, reaction or reply here",
+                            "Use a fact id from this file, or rail:<id>, area:<life area>, reaction:<name> or reply:<move>.")
+                else:
+                    good.append(e)
+        why = item.get("why", "")
+        if turn is not None:
+            probes.append(Probe(id=pid, turn=turn, expect=tuple(good), setup=tuple(setup), rapport=start,
+                                why=str(why or "").strip(), line=raw.item_lines[i]))
+    return tuple(probes)
 
 
 def load_scenario(path: str | Path) -> Scenario:
