@@ -78,3 +78,38 @@ def overlap(a: str, b: str) -> float:
 
 _STOP = {"want", "would", "like", "that", "this", "with", "have", "just", "again", "back", "more", "really",
          "some", "them", "then", "there", "they", "what", "when", "your", "from", "about", "been", "still", "into"}
+
+
+# --- good practice that is not a question (feedback-rubric.md, fairness rules) -------------------
+
+_REPAIR = re.compile(
+    r"\b(sorry|apologi[sz]e|i apologise)\b.{0,80}\b(wrong|badly|all wrong|start again|start over|back up|rushed|"
+    r"jumped in|got ahead|gone about|step back|forms?|questions)\b"
+    r"|\b(can|could|shall) we (start|begin) (again|over|afresh)\b"
+    r"|\blet me (start|try) (that )?again\b"
+    r"|\bi('ve| have) (gone|come) at (this|that|it) (the )?wrong\b",
+    re.IGNORECASE)
+_CONSENT = re.compile(
+    r"\b(is (it|that|now) (ok|okay|alright|all right|a good time)|would (it|that) be (ok|okay|alright)|"
+    r"do you mind if|would you mind if|are you (ok|okay|happy|comfortable) (to|with|for|if)|"
+    r"is it alright (if|to)|can i (check|ask) (first )?if|happy for me to|ok if i|okay if i)\b",
+    re.IGNORECASE)
+_CHECK_BACK = re.compile(
+    r"\b(have i got (that|it|this) (right)?|did i get (that|it) right|is that (right|fair)|"
+    r"have i understood|am i right|does that sound right|let me check|did i hear (that|you) right)\b",
+    re.IGNORECASE)
+
+
+def is_repair(text: str) -> bool:
+    """The learner owns a bad start and asks to begin again ("sorry, I've gone about this all wrong")."""
+    return bool(_REPAIR.search(text or ""))
+
+
+def asks_consent(text: str) -> bool:
+    """The learner checks it is all right with the person before going on."""
+    return bool(_CONSENT.search(text or ""))
+
+
+def checks_back(text: str) -> bool:
+    """The learner checks they have understood ("have I got that right?")."""
+    return bool(_CHECK_BACK.search(text or ""))

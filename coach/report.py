@@ -31,9 +31,28 @@ def report_text(report: dict, scenario: Scenario | None) -> str:
     if report["figures"]["outcomes_total"] - report["figures"]["outcomes_disclosed"] and report["final"]:
         missed = report["figures"]["outcomes_total"] - report["figures"]["outcomes_disclosed"]
         lines.append(f"  - {missed} more outcome(s) the person hoped for were not heard this time.")
+    lines += arc_lines(report.get("arc"))
     if any(not judged(c) for c in report["criteria"]):
         lines += ["", render("report_too_short")]
     return "\n".join(lines)
+
+
+def arc_lines(arc: dict | None) -> list[str]:
+    """The arc in words: first third against last third, and the person's rapport turn by turn
+    (the report card draws the same figures as a line)."""
+    if not arc or arc.get("first") is None or arc.get("last") is None:
+        return []
+    lines = ["", render("report_arc", first=round(100 * arc["first"]), last=round(100 * arc["last"]))]
+    if arc.get("recovered"):
+        lines.append(render("report_arc_recovered"))
+    points = arc.get("rapport") or []
+    if points:
+        lines.append(render("report_rapport", line=", ".join(f"{p['turn']}: {round(100 * p['rapport'])}" for p in points)))
+        moved = [p for p in points if p["moved"]]
+        if moved:
+            lines.append(render("report_rapport_moved", turns=", ".join(
+                f"{p['turn']} ({'+' if p['change'] > 0 else ''}{round(100 * p['change'])})" for p in moved)))
+    return lines
 
 
 def hint_text(report: dict, scenario: Scenario | None) -> tuple[str, str | None]:
@@ -44,6 +63,8 @@ def hint_text(report: dict, scenario: Scenario | None) -> tuple[str, str | None]
         if not any(judged(c) for c in report["criteria"]):  # nothing to judge yet: no criterion named
             examples = (scenario.hints.get("powerful_questions") if scenario else None) or ("What matters most to you at the moment?",)
             return render("hint_too_early", name=name, example=examples[0]), None
+        if any(judged(c) and c["verdict"] != "met" for c in report["criteria"]):  # what is left is behind them
+            return render("hint_keep_going", name=name), None
         return render("hint_all_met", name=name), None
     examples = (scenario.hints.get(gap) if scenario else None) or ("What matters most to you at the moment?",)
     example = examples[max(0, report["hints_used"] - 1) % len(examples)]  # rotate as hints are used

@@ -51,9 +51,15 @@ class Conversation:
     async def start(self):
         return await self.run(ActionSessionStart())
 
-    async def say(self, text: str, intent: str, form: str) -> list[dict]:
+    async def say(self, text: str, intent: str, form: str, moves=None, life_area: str | None = None) -> list[dict]:
+        """The learner's turn, parsed as `intent` and `form`; `moves` as (name, words) pairs for a
+        compound turn, as the NLU gives them."""
         self.latest = {"text": text, "intent": {"name": intent, "confidence": 0.95}, "entities": [],
                        "question_form": {"name": form, "confidence": 0.9}}
+        if moves:
+            self.latest["moves"] = [{"name": name, "confidence": 0.9, "text": words} for name, words in moves]
+        if life_area:
+            self.latest["life_area"] = {"name": life_area, "confidence": 0.9}
         self.events.append({"event": "user", "text": text, "parse_data": self.latest,
                             "metadata": self.slots["session_started_metadata"] or {}})
         out = []

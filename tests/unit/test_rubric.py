@@ -269,14 +269,18 @@ def test_biggest_gap_picks_the_weakest_criterion(mini):
     assert biggest_gap(build_report(from_script(STRONG, STRONG_DISCLOSED), mini, True)) is None
 
 
-@pytest.mark.parametrize("closed, rewritten", [
-    ("are you managing your tablets?", "How are you managing your tablets?"),
-    ("do you still go to the club?", "Tell me about how you go to the club."),
-    ("do you miss the allotment?", "What do you miss about the allotment?"),
-    ("you'd like to see more of your sister, wouldn't you?", None),
-])
-def test_rewrite_open(closed, rewritten):
-    assert rewrite_open(closed) == rewritten
+def test_a_closed_question_gets_an_open_one_of_the_same_kind_never_a_splice(mini):
+    """"Tell me about how you go to the club." came from splicing the learner's words into a
+    template; the suggestion now quotes their question and offers a whole sentence of our own."""
+    report = build_report(from_script([
+        ("hello Ada", "greet", N), ("do you still go to the club?", "ask_community", C),
+        ("are you managing your tablets?", "ask_care_needs", C), ("do you see your sister?", "ask_network", C),
+        ("is the garden nice?", "ask_strengths", C)]), mini, False)
+    suggestion = crit(report, "powerful_questions")["suggestion"]
+    assert suggestion.startswith('"do you still go to the club?" is a closed question')
+    assert suggestion.endswith('"Where do you like to go when you get out?"')
+    assert rewrite_open("are you managing your tablets?", "ask_care_needs") == \
+        "How are things going for you at home day to day?"
 
 
 def test_session_quality_rewards_listening_and_penalises_directing():
