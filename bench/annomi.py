@@ -34,7 +34,8 @@ from scripts.launch import latest_model  # noqa: E402
 DIALOGUES = ROOT.parent / "shared" / "benchmarks" / "annomi" / "dialogues.jsonl"
 
 
-async def classify(texts: list[str]) -> list[tuple[str, str]]:
+async def classify(texts: list[str]) -> list[tuple[str, str, list]]:
+    """Move, question form and every move of the turn (`moves`, where the model gives them)."""
     from rasa.core.agent import Agent
 
     quiet_rasa()
@@ -42,7 +43,8 @@ async def classify(texts: list[str]) -> list[tuple[str, str]]:
     out = []
     for t in texts:
         p = await agent.parse_message(t)
-        out.append((p["intent"]["name"], p["question_form"]["name"]))
+        moves = [(m["name"], m.get("text") or t) for m in p.get("moves") or [] if m.get("name")]
+        out.append((p["intent"]["name"], p["question_form"]["name"], moves))
     return out
 
 
@@ -51,15 +53,15 @@ def main() -> int:
     therapist = [(s["transcript_id"], t) for s in sessions for t in s["turns"] if t["speaker"] == "therapist"]
     labels = asyncio.run(classify([t["text"] for _, t in therapist]))
     by_session: dict[int, list] = {}
-    for (sid, turn), (move, form) in zip(therapist, labels):
-        by_session.setdefault(sid, []).append((turn["text"], move, form, turn))
+    for (sid, turn), (move, form, moves) in zip(therapist, labels):
+        by_session.setdefault(sid, []).append((turn["text"], move, form, moves))
 
     scores, gold, rows = [], [], []
     for s in sessions:
         turns = by_session.get(s["transcript_id"], [])
         if not turns:
             continue
-        rates = listening_rates(from_script([(text, move, form) for text, move, form, _ in turns]))
+        rates = listening_rates(from_script(turns))  # every move of each turn counts
         score = session_quality(rates)
         scores.append(score)
         gold.append(1 if s["mi_quality"] == "high" else 0)
@@ -73,8 +75,8 @@ def main() -> int:
         b, sub = turn["behaviour"], turn["subtype"]
         return f"question/{sub}" if b == "question" and sub else b or "unlabelled"
 
-    confusion = Counter((expert(turn), form) for (_, turn), (_, form) in zip(therapist, labels))
-    moves_by_behaviour = Counter((expert(turn), move) for (_, turn), (move, _) in zip(therapist, labels))
+    confusion = Counter((expert(turn), form) for (_, turn), (_, form, _) in zip(therapist, labels))
+    moves_by_behaviour = Counter((expert(turn), move) for (_, turn), (move, _, _) in zip(therapist, labels))
     result = {
         "sessions": len(scores), "high": sum(gold), "low": len(gold) - sum(gold), "therapist_turns": len(therapist),
         "roc_auc": round(auc, 4),
