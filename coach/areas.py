@@ -81,13 +81,28 @@ AREA_WORDS = {
                       "evenings", "afternoon", "afternoons", "weekday", "weekdays", "weekend", "weekends"),
     "feelings_wellbeing": ("feel", "feeling", "feelings", "mood", "lonely", "loneliness", "sad", "grief",
                            "confidence", "happy", "upset", "frightened", "scared", "worried",
-                           "worry", "stress", "stressed"),
+                           "worry", "worries", "stress", "stressed"),
     "money": ("money", "budget", "pay", "paying", "paid", "cost", "costs", "afford", "bills", "benefits",
               "cash", "bank", "spend", "spending", "savings", "wage", "wages", "pension"),
     "safety": ("safe", "safety", "unsafe", "fall", "falls", "fell", "falling", "harm", "hurt", "risk", "danger",
                "dangerous", "pressure", "exploit", "abuse", "bruise", "bruises"),
     "future_hopes": ("hope", "hopes", "wish", "wishes", "future", "dream", "dreams", "plans", "ahead"),
 }
+
+
+# Words too common to name a topic on their own ("tell me about your days", "what helps?"): a
+# fact's topic list may hold them, but they are not counted (the check says so).
+GENERIC_TOPICS = frozenset({
+    "day", "days", "week", "weeks", "time", "times", "today", "thing", "things", "way", "ways", "good", "better",
+    "help", "helps", "helped", "work", "works", "worked", "going", "get", "got", "life", "lot", "back", "out",
+    "about", "more", "else", "happen", "happens", "happened", "feel", "feeling", "like", "now", "here", "own",
+    "through", "keep", "kept", "tell", "telling", "told", "say", "saying", "said", "bit",
+})
+
+
+def counted_topics(topics) -> tuple[str, ...]:
+    """A fact's topic words without the generic ones."""
+    return tuple(t for t in topics if t not in GENERIC_TOPICS)
 
 
 @lru_cache(maxsize=None)

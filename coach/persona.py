@@ -28,7 +28,7 @@ import random
 import re
 from dataclasses import dataclass, field
 
-from coach.areas import AREAS, KIND_FIT, MOVE_AREAS, named_areas
+from coach.areas import AREAS, KIND_FIT, MOVE_AREAS, counted_topics, named_areas
 from coach.language import jargon_in, overlap, topic_hits, words
 from coach.moves import ALL_MOVES, META, NLU_FALLBACK, SERVICE_MOVES
 from coach.scenario import Fact, Scenario
@@ -226,7 +226,7 @@ class _Decision:
         self.rng = rng
         self.told = state["disclosed"]
         self.thread = state.get("topic") if _has(scenario, state.get("topic") or "") else None
-        self.hits = {f.id: topic_hits(reading.text, f.topics) for f in scenario.facts}
+        self.hits = {f.id: topic_hits(reading.text, counted_topics(f.topics)) for f in scenario.facts}
         self.word_areas = named_areas(" ".join(words(reading.text)))
         self.named = any(self.hits.values()) or bool(self.word_areas)
 
@@ -365,8 +365,9 @@ class _Decision:
         dep = self.lead_in(named)
         if dep is not None:
             return self.disclose(dep)
-        if named and self.too_early(named[0]):
-            turn = self.guarded(named[0])
+        guessed = [f for f in named if f.words and overlap(self.r.text, f.words) >= 0.3]
+        if guessed and self.too_early(guessed[0]):  # the right outcome, checked back before it was said
+            turn = self.guarded(guessed[0])
             if turn is not None:
                 return turn
         if self.sc.reactions.get("not_said"):
@@ -491,8 +492,10 @@ class _Decision:
                     return self.disclose(f)
             return self.reply()
 
-        # Tier 1: what the learner named.
+        guard = None
+        # Tier 1: what the learner named (a fact named far less than the best one does not count).
         if named:
+            named = [f for f in named if score[f.id] >= score[named[0].id] - W_TOPIC]
             for f in named:
                 if self.unlockable(f):
                     return self.disclose(f)
@@ -504,16 +507,18 @@ class _Decision:
                 return self.recall(best)
             if r.form == "leading":
                 return self.reaction("leading")
-            if self.too_early(best):
+            if self.too_early(best):  # asked about it too early: a polite "not yet", about that
                 turn = self.guarded(best)
                 if turn is not None:
                     return turn
-            turn = self.area_line([a for a in areas if a in best.life_areas] + list(best.life_areas))
-            if turn is not None:
-                return turn
-            told = [f for f in named if f.id in self.told]
-            if told:
-                return self.recall(told[0])
+                guard = best
+            else:
+                turn = self.area_line([a for a in areas if a in best.life_areas] + list(best.life_areas))
+                if turn is not None:
+                    return turn
+                told = [f for f in named if f.id in self.told]
+                if told:
+                    return self.recall(told[0])
         # Tier 2: the area the turn is about.
         if in_area:
             for f in in_area:
@@ -533,6 +538,10 @@ class _Decision:
             return self.reaction("leading")
         if self.state["closed_run"] >= self.sc.rapport.closed_run_after:
             return self.reaction("closed_run")
+        if guard is not None:
+            turn = self.guarded(guard)
+            if turn is not None:
+                return turn
         if in_area or (areas and not fits):
             best = in_area[0] if in_area else None
             if best is not None and self.too_early(best) and best.guarded:

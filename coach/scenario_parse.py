@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from coach.areas import AREAS, KIND_AREA
+from coach.language import words
 from coach.moves import ALL_MOVES, FACT_KINDS, NLU_FALLBACK, QUESTION_FORMS  # noqa: F401
 from coach.rubric_config import check_overrides
 from coach.scenario_model import (  # noqa: F401
@@ -481,7 +482,7 @@ def _words_list(chk: _Checker, d: LineDict, key: str, where: str, required: bool
     if not isinstance(value, list) or not value or not all(isinstance(t, (str, int)) and str(t).strip() for t in value):
         chk.add(d.line_of(key), f"{where}{key}", "should be a list of words or phrases", f"e.g. '{key}: {example}'.")
         return ()
-    return tuple(str(t).strip().lower() for t in value)
+    return tuple(" ".join(words(str(t))) for t in value)  # "full-time care" matches "full time care"
 
 
 def _parse_areas(chk: _Checker, data: LineDict) -> dict:
