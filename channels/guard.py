@@ -5,6 +5,11 @@ sends nothing. This wrapper around a channel's `on_new_message` gives the learne
 after COACH_REPLY_TIMEOUT_S seconds (default 4, so the answer arrives within 5 s) while the turn
 carries on in the background (its reply is stored in the tracker when it comes), or at once when
 the turn ends with no reply. The learner's message is handled by Rasa as usual, so it is stored.
+
+A turn that fails (the tracker store cannot read or write, the lock store cannot be reached) has
+saved nothing: Rasa saves a turn only when it ends. The learner is then told exactly that, and to
+send it again (notice_not_saved), and any reply the failed turn had produced is dropped, because
+it belongs to a turn that did not happen.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from coach import names, runtime
 from coach.texts import render
+from stores.errors import StoreUnavailable
 
 logger = logging.getLogger(__name__)
 _background: set[asyncio.Task] = set()  # keep running turns referenced until they finish
@@ -48,9 +54,13 @@ async def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]], messa
                        timeout or reply_timeout(), message.sender_id)
         out.messages.append({"recipient_id": message.sender_id, **notice("notice_slow")})
         return
-    except Exception:  # noqa: BLE001 - any failure becomes a notice, never a 500 with silence
-        logger.exception("a turn failed for sender %s", message.sender_id)
-        out.messages.append({"recipient_id": message.sender_id, **notice("notice_no_reply")})
+    except Exception as exc:  # noqa: BLE001 - any failure becomes a notice, never a 500 with silence
+        if isinstance(exc, StoreUnavailable):  # already logged with its cause by the store
+            logger.error("a turn for sender %s failed and was NOT saved: %s", message.sender_id, exc)
+        else:
+            logger.exception("a turn for sender %s failed and was NOT saved", message.sender_id)
+        out.messages.clear()  # replies of a turn that was not saved would pretend it happened
+        out.messages.append({"recipient_id": message.sender_id, **notice("notice_not_saved")})
         return
     if not out.messages:
         out.messages.append({"recipient_id": message.sender_id, **notice("notice_no_reply")})
@@ -59,7 +69,8 @@ async def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]], messa
 def _finished(task: asyncio.Task) -> None:
     _background.discard(task)
     if not task.cancelled() and task.exception() is not None:
-        logger.error("a background turn failed: %s", task.exception())
+        logger.error("a background turn failed and was NOT saved, after its learner was told it would "
+                     "be: %s", task.exception())
 
 
 # Messages starting with "/" are intent commands to Rasa and skip the NLU, e.g. '/goodbye' or

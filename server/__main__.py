@@ -1,11 +1,16 @@
-"""``python -m server <rasa arguments>``: Rasa's own command line, with server/speedups.py applied."""
+"""``python -m server <rasa arguments>``: Rasa's own command line, with server/store_failures.py and
+server/speedups.py applied first."""
 
 import sys
 
-from server import speedups
+from server import speedups, store_failures
 
 
 def main() -> None:
+    try:
+        store_failures.apply()  # always: a failed save must fail the turn (not optional like speed)
+    except store_failures.PatchRefused as exc:
+        sys.exit(f"The Rasa server will not start: {exc}")
     speedups.apply()
     from rasa.__main__ import main as rasa_main
 

@@ -12,6 +12,11 @@ A SQLite file also gets a small pool of open connections, write-ahead logging an
 the last turns), and the trainer pages can read while a turn is written. PostgreSQL keeps Rasa's
 settings (pool size from SQL_POOL_SIZE / SQL_MAX_OVERFLOW, schema from POSTGRESQL_SCHEMA).
 
+A write that finds the SQLite file locked by someone else (a long delete, a VACUUM, a backup
+tool holding a write transaction) waits at most half of COACH_REPLY_TIMEOUT_S, then fails. The
+turn then fails with nothing saved and the learner is told so (server/store_failures.py,
+channels/guard.py), before the reply guard would have told them "your message is saved".
+
 endpoints.yml selects it with ``type: stores.sql_tracker.LeanSQLTrackerStore``; it takes the same
 settings as Rasa's ``type: SQL``.
 """
@@ -41,7 +46,7 @@ class LeanSQLTrackerStore(SQLTrackerStore):
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             self.engine.dispose()
             self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool,
-                                           connect_args={"check_same_thread": False})
+                                           connect_args={"check_same_thread": False, "timeout": busy_timeout()})
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
             self.sessionmaker = sa.orm.sessionmaker(bind=self.engine)
         self.table = self.SQLEvent.__table__
@@ -107,6 +112,14 @@ class LeanSQLTrackerStore(SQLTrackerStore):
             "action_name": data.get("name"),
             "data": json.dumps(data),
         }
+
+
+def busy_timeout() -> float:
+    """Seconds a write waits for a SQLite file another connection holds locked: half the reply
+    timeout, so a locked file fails the turn before the learner is told it is saved."""
+    from coach.settings import current
+
+    return current().reply_timeout_s / 2
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:
