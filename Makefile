@@ -39,10 +39,12 @@ train: install ## train the model if the training data changed (reuses it otherw
 check-scenarios: install ## check every scenario: validation, then a strong and a weak learner dry run
 	$(PY) -m coach.check scenarios
 
-run: train check-scenarios ## install, train if needed, start the Rasa and action servers, ready to chat
+# run and shell check every scenario themselves (the launcher: validation and dry run, as check-scenarios does)
+# and start with the good ones, listing any that stay offline with their problems.
+run: train ## install, train if needed, check scenarios, start the Rasa and action servers, ready to chat
 	$(PY) scripts/launch.py
 
-shell: train check-scenarios ## chat in the terminal (starts its own action server)
+shell: train ## chat in the terminal (starts its own action server)
 	$(PY) scripts/launch.py --shell
 
 validate: install ## check the Rasa training data and domain (fails on warnings)

@@ -1,6 +1,7 @@
 """Rasa's REST channel, at the same address (/webhooks/rest/webhook), made safe for learners:
-the same input rules as the web chat (clear 400s for bad input, a length limit), a per-learner
-rate limit (429), no intent commands smuggled in as text, and the reply guard (never silence)."""
+the same input rules as the web chat (clear 400s for bad input, a length limit), the same rate
+limits per conversation, learner and client address (429), the same allowed host names, no intent
+commands smuggled in as text, and the reply guard (never silence)."""
 
 from typing import Any, Awaitable, Callable, Optional, Text
 
@@ -10,10 +11,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import identity
+from channels import edge, identity
 from channels import messages as m
-from coach import runtime
-from channels.guard import guarded, message_limiter, neutralise_commands, too_many_messages
+from channels.guard import guarded, message_limiter, neutralise_commands
+from coach import names, runtime
 
 
 class GuardedRestInput(RestInput):
@@ -21,7 +22,7 @@ class GuardedRestInput(RestInput):
 
     def __init__(self, max_message_chars: int = 2000, portal_secret: str = ""):
         self.max_message_chars = max_message_chars
-        self.limiter = message_limiter()
+        self.limiter = message_limiter()  # per conversation and learner; edge.too_many adds the address
         self.portal_secret = portal_secret  # set: every message needs a portal-signed learner token
 
     @classmethod
@@ -46,8 +47,15 @@ class GuardedRestInput(RestInput):
 
         bp = super().blueprint(with_guard)
 
+        @bp.listener("before_server_start")
+        async def server_limits(app, loop) -> None:
+            edge.apply_server_limits(app)
+
         @bp.middleware("request")
         async def check_input(request: Request) -> Optional[HTTPResponse]:
+            refused = edge.host_refusal(request)
+            if refused:
+                return refused
             if request.method != "POST" or not request.path.endswith("/webhook"):
                 return None
             try:
@@ -55,7 +63,7 @@ class GuardedRestInput(RestInput):
                     body = request.json
                 except Exception:
                     raise m.BadRequest("The request body is not valid JSON.") from None
-                sender, _, _ = m.read_message(body, self.max_message_chars)
+                sender, _, metadata = m.read_message(body, self.max_message_chars)
             except m.BadRequest as exc:
                 return response.json({"error": str(exc)}, status=400)
             if self.portal_secret:
@@ -67,10 +75,14 @@ class GuardedRestInput(RestInput):
                 agent = request.app.ctx.agent
                 if agent and await agent.tracker_store.exists(sender):
                     tracker = await agent.tracker_store.retrieve_full_tracker(sender)
-                    if identity.owner([e.as_dict() for e in tracker.events]) not in (None, request.ctx.learner):
-                        return response.json({"error": "This conversation belongs to another learner."}, status=403)
-            if not self.limiter.allow(getattr(request.ctx, "learner", None) or sender):
-                return response.json({"error": too_many_messages(self.limiter)}, status=429)
+                    # Only conversations that began under this learner: not another's, nor one with none.
+                    if tracker is not None and identity.owner([e.as_dict() for e in tracker.events]) != request.ctx.learner:
+                        return response.json({"error": "This conversation belongs to another learner (or to none). "
+                                                       "Start a new conversation."}, status=403)
+            learner = getattr(request.ctx, "learner", None) or (metadata or {}).get(names.META_LEARNER)
+            refused = edge.too_many(sender, learner, edge.client_address(request))
+            if refused:
+                return response.json({"error": refused}, status=429)
             return None
 
         return bp

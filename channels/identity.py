@@ -17,7 +17,8 @@ import hmac
 import re
 import time
 
-LEARNER_ID = re.compile(r"^[A-Za-z0-9_@.:-]{1,128}$")
+# Matched whole (fullmatch): with match() and "$", "alex\n" would pass as a look-alike of "alex".
+LEARNER_ID = re.compile(r"[A-Za-z0-9_@.:-]{1,128}")
 
 
 class IdentityError(ValueError):
@@ -25,7 +26,7 @@ class IdentityError(ValueError):
 
 
 def sign(secret: str, learner: str, expires: int) -> str:
-    if not LEARNER_ID.match(learner):
+    if not LEARNER_ID.fullmatch(learner):
         raise IdentityError("A learner id is 1 to 128 letters, digits or _ @ . : -")
     payload = f"v1.{learner}.{int(expires)}"
     mac = hmac.new(secret.encode("utf-8"), payload.encode("utf-8"), hashlib.sha256).hexdigest()
@@ -44,7 +45,7 @@ def verify(secret: str, token: str | None, now: float | None = None) -> str:
     if len(parts) < 4 or parts[0] != "v1":
         raise IdentityError("The learner token is not in the expected form; open the chat from the portal again.")
     learner, expires, mac = ".".join(parts[1:-2]), parts[-2], parts[-1]
-    if not expires.isdigit() or not LEARNER_ID.match(learner):
+    if not expires.isdigit() or not LEARNER_ID.fullmatch(learner):
         raise IdentityError("The learner token is not in the expected form; open the chat from the portal again.")
     good = sign(secret, learner, int(expires)).rsplit(".", 1)[1]
     if not hmac.compare_digest(good, mac):

@@ -8,6 +8,7 @@ so a reload shows exactly what the learner saw.
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import json
 import re
 from datetime import date
@@ -19,13 +20,17 @@ from coach.settings import origins as _origins
 from coach.transcript import bot_line, session_start
 
 SESSION_START = names.CMD_SESSION_START
-SENDER_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+# Ids are matched whole (fullmatch): with match() and "$", "xss1\n" passed as a look-alike of "xss1".
+SENDER_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # A learner id: the widget's random one, or the portal's (an account id, an email); the same rule
 # as signed identities.
 LEARNER_RE = LEARNER_ID
-SCENARIO_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+SCENARIO_RE = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 LEARNER_RULE = "1 to 128 letters, digits or _ @ . : -"
 MAX_METADATA_CHARS = 2000
+# How deeply a request's JSON may nest (the body is depth 1, its metadata object depth 2). The chat
+# sends depth 2 or 3; far deeper would only exhaust the recursion of the code that copies it.
+MAX_DEPTH = 8
 # Custom payloads that arrive right after the same content as readable text (rubric contract):
 # the chat shows the card and folds that text into it instead of showing it twice.
 CARDS = {names.PAYLOAD_REPORT: "report", names.PAYLOAD_HINT: "hint"}
@@ -55,10 +60,81 @@ def origin_allowed(origin: str | None, host: str | None, allowed: frozenset[str]
     return origin in allowed or (bool(host) and urlsplit(origin).netloc == host.lower())
 
 
+def host_allowed(host: str | None, allowed: frozenset[str]) -> bool:
+    """May a request that names `host` (its Host header) be answered?
+
+    IP addresses always: a DNS-rebinding page reaches the coach only under a name of its own, and a
+    page loaded from the coach's own address is the coach's. Names only when `allowed` lists them
+    (Settings.host_names(): localhost, COACH_ALLOWED_HOSTS, the allowed origins'
+    hosts), or when it holds "*".
+    """
+    if not host:
+        return False
+    try:
+        name = urlsplit(f"//{host.strip()}").hostname  # without the port; [::1] -> ::1
+    except ValueError:  # e.g. an unclosed [
+        return False
+    if not name:
+        return False
+    name = name.lower().rstrip(".")
+    try:
+        ipaddress.ip_address(name)
+        return True
+    except ValueError:
+        pass
+    return "*" in allowed or name in allowed
+
+
+def unpaired_surrogate(value) -> bool:
+    """Does any text in a JSON value (keys too) hold an unpaired surrogate, such as "\\ud800"?
+
+    JSON may escape one, and Python then holds text that cannot be written as UTF-8: stored, it
+    would break every later page or download that shows it.
+    """
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
+def depth(value) -> int:
+    """How deeply a JSON value nests (a string or number is 0, {} or [] is 1), without recursion."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, level = stack.pop()
+        if isinstance(item, (dict, list)):
+            deepest = max(deepest, level)
+            if level > MAX_DEPTH:  # deep enough to refuse: no need to walk the rest
+                return level
+            stack.extend((child, level + 1) for child in (item.values() if isinstance(item, dict) else item))
+    return deepest
+
+
+def check_json(body) -> None:
+    """BadRequest for JSON the coach will not take in: nested too deeply, or with unpaired surrogates."""
+    if depth(body) > MAX_DEPTH:
+        raise BadRequest(f"The request's JSON is nested more than {MAX_DEPTH} levels deep; "
+                         "'metadata' should be a flat object such as {\"scenario\": \"eric-battersby\"}.")
+    if unpaired_surrogate(body):
+        raise BadRequest("The request holds text that is not valid Unicode (an unpaired surrogate such as "
+                         "\\ud800). Send the message as plain text.")
+
+
 def read_message(body, max_chars: int) -> tuple[str, str, dict | None]:
     """The sender, message and metadata of a message request, or :class:`BadRequest` saying why."""
     if not isinstance(body, dict):
         raise BadRequest('Send a JSON object: {"sender": "...", "message": "...", "metadata": {...}}.')
+    check_json(body)
     sender = read_sender(body.get("sender"))
     message = body.get("message")
     if not isinstance(message, str) or not message.strip():
@@ -76,13 +152,13 @@ def read_message(body, max_chars: int) -> tuple[str, str, dict | None]:
             raise BadRequest("'metadata.scenario' must be a scenario id (text).")
         if "learner" in metadata:
             learner = metadata["learner"]
-            if not isinstance(learner, str) or not LEARNER_RE.match(learner):
+            if not isinstance(learner, str) or not LEARNER_RE.fullmatch(learner):
                 raise BadRequest(f"'metadata.learner' must be {LEARNER_RULE}.")
     return sender, message.strip(), metadata
 
 
 def read_sender(sender) -> str:
-    if not isinstance(sender, str) or not SENDER_RE.match(sender):
+    if not isinstance(sender, str) or not SENDER_RE.fullmatch(sender):
         raise BadRequest("'sender' must be 1 to 64 letters, digits, '-' or '_'.")
     return sender
 
@@ -91,7 +167,7 @@ def read_learner(learner) -> str:
     """A learner id from a request, or :class:`BadRequest` saying what one looks like."""
     if not isinstance(learner, str) or not learner:
         raise BadRequest("Say whose practice record: 'learner' is missing.")
-    if not LEARNER_RE.match(learner):
+    if not LEARNER_RE.fullmatch(learner):
         raise BadRequest(f"'learner' must be {LEARNER_RULE}.")
     return learner
 
@@ -99,7 +175,8 @@ def read_learner(learner) -> str:
 def read_conversation_id(sender) -> str:
     """A conversation (sender) id to look up. Any channel's ids are accepted (the REST channel
     allows more than the web chat does), within reason."""
-    if not isinstance(sender, str) or not sender or len(sender) > 256 or not sender.isprintable():
+    if not isinstance(sender, str) or not sender or len(sender) > 256 or not sender.isprintable() \
+            or unpaired_surrogate(sender):
         raise BadRequest("'sender' must be a conversation id (up to 256 characters).")
     return sender
 
@@ -115,7 +192,7 @@ def read_filters(args: dict) -> dict:
 
     filters = {"scenario": one("scenario") or None, "date_from": one("from") or None,
                "date_to": one("to") or None, "learner": one("learner") or None}
-    if filters["scenario"] and not SCENARIO_RE.match(filters["scenario"]):
+    if filters["scenario"] and not SCENARIO_RE.fullmatch(filters["scenario"]):
         raise BadRequest("'scenario' must be a scenario id such as eric-battersby.")
     for key, name in (("date_from", "from"), ("date_to", "to")):
         if filters[key]:
@@ -125,9 +202,23 @@ def read_filters(args: dict) -> dict:
                 raise BadRequest(f"'{name}' must be a date written YYYY-MM-DD, e.g. 2026-05-28.") from None
     if filters["date_from"] and filters["date_to"] and filters["date_from"] > filters["date_to"]:
         raise BadRequest("'from' is after 'to': swap the dates.")
-    if filters["learner"] and not LEARNER_RE.match(filters["learner"]):
+    if filters["learner"] and not LEARNER_RE.fullmatch(filters["learner"]):
         raise BadRequest(f"'learner' must be {LEARNER_RULE}.")
     return filters
+
+
+def read_page(page, limit, default: int, most: int) -> tuple[int, int]:
+    """The page number (from 1) and sessions per page of a list request; empty values take the
+    first page and `default` per page."""
+    def number(value, name: str, high: int | None) -> int | None:
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str) or not value.isascii() or not value.isdigit() or int(value) < 1 \
+                or (high is not None and int(value) > high):
+            raise BadRequest(f"'{name}' must be a whole number from 1{f' to {high}' if high else ''}.")
+        return int(value)
+
+    return number(page, "page", 1_000_000) or 1, number(limit, "limit", most) or default
 
 
 def trainer_refusal(configured: str | None, authorization: str | None) -> str | None:

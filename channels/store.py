@@ -1,10 +1,18 @@
 """Practice sessions read back from Rasa's tracker store, for the trainer and learner pages.
 
-With stores/sql_tracker.py (the default, on SQLite and PostgreSQL) every conversation is read in
-one query, in a worker thread. Any other tracker store is read through Rasa's own interface
-(`keys()`, `retrieve_full_tracker()`), yielding to learners' turns between conversations.
-Turning events into results is coach/results.py's job, also in a worker thread, and a
-conversation unchanged since the last request is not judged again.
+With stores/sql_tracker.py (the default, on SQLite and PostgreSQL), in a worker thread:
+
+- a learner's progress and record read only the conversations their id appears in, found by
+  index (`learner_conversations`), however many other conversations the table holds;
+- the trainer's session list counts every conversation from outlines (who, which scenario, when,
+  turns, finished: a few columns per event, kept between requests and read again only for a
+  conversation with new events), and builds in full only the page it shows;
+- the cohort summary and the CSV export read every conversation in one query.
+
+Any other tracker store is read through Rasa's own interface (`keys()`,
+`retrieve_full_tracker()`), yielding to learners' turns between conversations. Turning events into
+results is coach/results.py's job, also in a worker thread, and a conversation unchanged since the
+last request is not judged again.
 """
 
 from __future__ import annotations
@@ -23,6 +31,11 @@ from coach.results import learner_of
 CACHE_SIZE = 5000
 _built: "OrderedDict[tuple, Optional[results.Session]]" = OrderedDict()
 _built_lock = threading.Lock()
+# Outlines for the trainer's counts, by conversation, with the (events, last event id) they were
+# read at; a conversation is read again only when that pair changes.
+OUTLINES_SIZE = 200_000
+_outlines: dict[str, tuple[tuple, Optional[results.Session]]] = {}
+_outlines_lock = threading.Lock()
 
 
 def scenarios() -> tuple[Callable, dict[str, str]]:
@@ -31,6 +44,11 @@ def scenarios() -> tuple[Callable, dict[str, str]]:
 
     live = library().all()
     return live.get, {sid: sc.title for sid, sc in live.items()}
+
+
+async def live_scenarios() -> tuple[Callable, dict[str, str]]:
+    """:func:`scenarios`, in a worker thread: the library may read and check a changed file."""
+    return await asyncio.to_thread(scenarios)
 
 
 def _versions() -> tuple:
@@ -65,14 +83,22 @@ async def events_of(agent, sender: str) -> Optional[list[dict]]:
     return [e.as_dict() for e in tracker.events] if tracker else None
 
 
+def _sql_store(agent):
+    """The lean SQL tracker store (stores/sql_tracker.py) behind the agent, if that is what it uses."""
+    store = getattr(agent.tracker_store, "_tracker_store", agent.tracker_store)  # inside Rasa's fail-safe wrapper
+    return store if hasattr(store, "learner_conversations") else None
+
+
 async def sessions(agent, learner: Optional[str] = None) -> list[results.Session]:
     """Every practice session in the tracker store (only one learner's, when `learner` is given)."""
     store = getattr(agent.tracker_store, "_tracker_store", agent.tracker_store)  # inside Rasa's fail-safe wrapper
-    scenario_for, _ = scenarios()
-    versions = _versions()
-    if hasattr(store, "all_conversations"):  # stores/sql_tracker.py: one query, in a worker thread
+    scenario_for, _ = await live_scenarios()
+    versions = await asyncio.to_thread(_versions)
+    if hasattr(store, "all_conversations"):  # stores/sql_tracker.py: in a worker thread
         def read_and_build() -> list[results.Session]:
-            found = [(sender, events) for sender, events in sorted(store.all_conversations().items())
+            # a learner's conversations by index; everyone's in one query
+            found = store.learner_conversations(learner) if learner is not None else store.all_conversations()
+            found = [(sender, events) for sender, events in sorted(found.items())
                      if learner is None or learner_of(sender, events) == learner]
             return build_sessions(found, scenario_for, versions)
 
@@ -86,10 +112,51 @@ async def sessions(agent, learner: Optional[str] = None) -> list[results.Session
     return await asyncio.to_thread(build_sessions, found, scenario_for, versions)
 
 
+def _outlines_now(store) -> list[results.Session]:
+    """Every conversation's outline (those with a learner turn), reading only conversations with
+    new events since the last call."""
+    current = store.conversation_versions()
+    with _outlines_lock:
+        stale = [sender for sender, version in current.items() if _outlines.get(sender, (None,))[0] != version]
+    read = store.outline_events(stale) if stale else {}
+    fresh = {sender: (current[sender], results.outline(sender, *read[sender]) if sender in read else None)
+             for sender in stale}
+    with _outlines_lock:
+        _outlines.update(fresh)
+        for gone in [sender for sender in _outlines if sender not in current]:  # deleted by retention
+            del _outlines[gone]
+        found = [_outlines[sender][1] for sender in current if _outlines[sender][1] is not None]
+        if len(_outlines) > OUTLINES_SIZE:  # far beyond any cohort: read them afresh next time
+            _outlines.clear()
+    return found
+
+
+async def session_page(agent, filters: dict, page: int = 1,
+                       per_page: int = results.PER_PAGE) -> tuple[list[results.Session], list[results.Session]]:
+    """The sessions the trainer's filters select, newest first (outlines, enough for counting), and
+    the sessions on page `page` built in full, with their reports."""
+    scenario_for, _ = await live_scenarios()
+    versions = await asyncio.to_thread(_versions)
+    store = _sql_store(agent)
+    if store is None:  # another tracker store: build everything, then page
+        found = results.filter_sessions(await sessions(agent), **filters)
+        return found, results.page_of(found, page, per_page)
+
+    def read_and_build() -> tuple[list[results.Session], list[results.Session]]:
+        matching = results.filter_sessions(_outlines_now(store), **filters)
+        wanted = [s.sender_id for s in results.page_of(matching, page, per_page)]
+        events = store.conversations(wanted)
+        built = {s.sender_id: s for s in build_sessions([(sender, events[sender]) for sender in wanted if sender in events],
+                                                        scenario_for, versions)}
+        return matching, [built[sender] for sender in wanted if sender in built]
+
+    return await asyncio.to_thread(read_and_build)
+
+
 async def session(agent, sender: str) -> Optional[results.Session]:
     """One conversation's session, or None when it has no learner turn (or does not exist)."""
     events = await events_of(agent, sender)
     if not events:
         return None
-    scenario_for, _ = scenarios()
+    scenario_for, _ = await live_scenarios()
     return await asyncio.to_thread(results.session_from_events, sender, events, scenario_for)

@@ -11,6 +11,7 @@ the handlers here only read the request, call them and answer.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,8 +22,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels import edge, store
 from channels import messages as m
-from channels import store
 from channels.guard import RateLimiter
 from channels.webchat import shared_script
 from coach import results, runtime
@@ -75,6 +76,9 @@ class TrainerInput(InputChannel):
 
         @bp.middleware("request")
         async def guard(request: Request) -> Optional[HTTPResponse]:
+            refused = edge.host_refusal(request)  # a DNS-rebinding page names a host of its own
+            if refused:
+                return refused
             if "/api/" not in request.path:
                 return None
             origin = request.headers.get("origin")
@@ -83,7 +87,7 @@ class TrainerInput(InputChannel):
                 return error("The trainer pages answer only this coach's own pages.", 403)
             # The client's address: the peer's, unless Sanic is told to trust a proxy's header
             # (SANIC_PROXIES_COUNT or SANIC_REAL_IP_HEADER; docs/deployment.md).
-            address = request.remote_addr or request.ip
+            address = edge.client_address(request)
             if self.token and self.failures.blocked(address):
                 logger.warning("trainer: refused %s %s from %s: too many wrong tokens", request.method,
                                request.path, address)
@@ -120,15 +124,24 @@ class TrainerInput(InputChannel):
         @bp.route("/api/scenarios", methods=["GET"])
         async def scenarios(request: Request) -> HTTPResponse:
             lib = runtime.library()
-            return ok({"files": results.scenario_files(lib.all(), lib.errors())})
+
+            def files() -> list[dict]:  # in a worker thread: changed files are read and checked
+                return results.scenario_files(lib.all(), lib.errors())
+
+            return ok({"files": await asyncio.to_thread(files)})
 
         @bp.route("/api/sessions", methods=["GET"])
         async def sessions(request: Request) -> HTTPResponse:
+            """One page of the sessions the filters select (?page=1&limit=50), with counts over all of them."""
             try:
-                found, titles = await filtered(request)
+                filters = m.read_filters({k: request.args.get(k) for k in ("scenario", "from", "to", "learner")})
+                page, per_page = m.read_page(request.args.get("page"), request.args.get("limit"),
+                                             results.PER_PAGE, results.MAX_PER_PAGE)
             except m.BadRequest as exc:
                 return error(str(exc), 400)
-            return ok(results.session_list(found, titles))
+            matching, shown = await store.session_page(request.app.ctx.agent, filters, page, per_page)
+            _, titles = await store.live_scenarios()
+            return ok(results.session_list(matching, titles, page, per_page, shown))
 
         @bp.route("/api/session", methods=["GET"])
         async def session(request: Request) -> HTTPResponse:
@@ -139,7 +152,7 @@ class TrainerInput(InputChannel):
             found = await store.session(request.app.ctx.agent, sender)
             if found is None:
                 return error("There is no practice session with that id (or it has no learner turn yet).", 404)
-            scenario_for, _ = store.scenarios()
+            scenario_for, _ = await store.live_scenarios()
             return ok(results.session_detail(found, scenario_for(found.scenario) if found.scenario else None))
 
         @bp.route("/api/cohort", methods=["GET"])
@@ -164,7 +177,7 @@ class TrainerInput(InputChannel):
             """The sessions the request's filters select, and scenario titles; m.BadRequest if a filter is wrong."""
             filters = m.read_filters({k: request.args.get(k) for k in ("scenario", "from", "to", "learner")})
             found = await store.sessions(request.app.ctx.agent)
-            return results.filter_sessions(found, **filters), store.scenarios()[1]
+            return results.filter_sessions(found, **filters), (await store.live_scenarios())[1]
 
         async def asset(name: str) -> HTTPResponse:
             file, mime = ASSETS[name]

@@ -9,6 +9,7 @@ COACH_ALLOWED_ORIGINS; the API refuses every other origin with 403 and no CORS h
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime, timezone
 from pathlib import Path
@@ -19,10 +20,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels import edge, identity, store
 from channels import messages as m
-from channels import store
-from channels import identity
-from channels.guard import guarded, message_limiter, neutralise_commands, too_many_messages
+from channels.guard import guarded, neutralise_commands
 from coach import names, results, runtime
 
 logger = logging.getLogger(__name__)
@@ -34,9 +34,18 @@ ASSETS = {  # the only files the channel serves, with web/shared/ (below): path 
     "progress/": ("progress/index.html", "text/html; charset=utf-8"),
     "progress/progress.js": ("progress/progress.js", "text/javascript; charset=utf-8"),
 }
-# The chat page runs only this server's own script and style and talks only to this server.
+# The chat page runs only this server's own script and style and talks only to this server; only
+# this server and the sites in COACH_ALLOWED_ORIGINS may show it in a frame (page_csp).
 PAGE_CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
             "img-src 'self'; base-uri 'none'; form-action 'none'")
+
+
+def page_csp(allowed_origins: frozenset[str]) -> str:
+    """The pages' Content-Security-Policy, with frame-ancestors: this server and the allowed origins."""
+    ancestors = " ".join(["'self'", *sorted(allowed_origins)])
+    return f"{PAGE_CSP}; frame-ancestors {ancestors}"
+
+
 # Modules the coach's own pages share (web/shared/: building the page, verdicts, the report card).
 # Served here at /chat/shared/ and by the trainer channel at /trainer/shared/, so the progress page
 # and the trainer pages each load them from their own address under script-src 'self'.
@@ -81,7 +90,7 @@ class WebChatInput(InputChannel):
         self.allowed_origins = allowed_origins
         self.max_message_chars = max_message_chars
         self.portal_secret = portal_secret  # set: learners are known only by portal-signed tokens
-        self.limiter = message_limiter()  # shared with the REST channel (and, with Redis, every server)
+        self.csp = page_csp(allowed_origins)
 
     @classmethod
     def name(cls) -> Text:
@@ -109,9 +118,16 @@ class WebChatInput(InputChannel):
         def allowed(request: Request) -> bool:
             return m.origin_allowed(request.headers.get("origin"), request.headers.get("host"), self.allowed_origins)
 
+        @bp.listener("before_server_start")
+        async def server_limits(app, loop) -> None:
+            edge.apply_server_limits(app)
+
         @bp.middleware("request")
         async def refuse_other_origins(request: Request) -> Optional[HTTPResponse]:
             # Before the handler runs, so a refused message never reaches the bot.
+            refused = edge.host_refusal(request)  # a DNS-rebinding page names a host of its own
+            if refused:
+                return refused
             if is_api(request) and not allowed(request):
                 return refusal(request)
             return None
@@ -144,17 +160,19 @@ class WebChatInput(InputChannel):
             return identity.verify(self.portal_secret, identity.bearer(request.headers.get("authorization")))
 
         async def not_theirs(agent, sender: str, learner: Optional[str]) -> bool:
-            """A signed learner may read and write only conversations that began under their id."""
+            """A signed learner may read and write only conversations that began under their id: not
+            another learner's, nor one that began with no learner (it belongs to nobody who signed in)."""
             if not learner or not agent or not await agent.tracker_store.exists(sender):
                 return False
             tracker = await agent.tracker_store.retrieve_full_tracker(sender)
-            return identity.owner([e.as_dict() for e in tracker.events]) not in (None, learner)
+            return tracker is not None and identity.owner([e.as_dict() for e in tracker.events]) != learner
 
         def unauthorised(exc: Exception) -> HTTPResponse:
             return response.json({"error": str(exc)}, status=401)
 
         def forbidden() -> HTTPResponse:
-            return response.json({"error": "This conversation belongs to another learner."}, status=403)
+            return response.json({"error": "This conversation belongs to another learner (or to none). "
+                                           "Start a new conversation."}, status=403)
 
         def refusal(request: Request) -> HTTPResponse:
             origin = request.headers.get("origin")
@@ -196,7 +214,7 @@ class WebChatInput(InputChannel):
             file, mime = ASSETS[name]
             headers = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
             if file.endswith(".html"):
-                headers.update({"Content-Security-Policy": PAGE_CSP, "Referrer-Policy": "no-referrer"})
+                headers.update({"Content-Security-Policy": self.csp, "Referrer-Policy": "no-referrer"})
             return await response.file(WEB / file, mime_type=mime, headers=headers)
 
         @bp.route("/api/message", methods=["POST", "OPTIONS"])
@@ -219,8 +237,10 @@ class WebChatInput(InputChannel):
                 metadata = {**(metadata or {}), "learner": learner}  # the token's id, never the browser's
                 if await not_theirs(agent, sender, learner):
                     return forbidden()
-            if not self.limiter.allow(learner or sender):
-                return response.json({"error": too_many_messages(self.limiter)}, status=429)
+            refused = edge.too_many(sender, learner or (metadata or {}).get(names.META_LEARNER),
+                                    edge.client_address(request))
+            if refused:
+                return response.json({"error": refused}, status=429)
             out = WholeMessages()
             try:
                 if text == m.SESSION_START and not await agent.tracker_store.exists(sender):
@@ -257,7 +277,8 @@ class WebChatInput(InputChannel):
             """Every good scenario, for the chat's scenario picker."""
             if request.method == "OPTIONS":
                 return response.empty(status=204)
-            return response.json({"scenarios": m.scenario_choices(runtime.library().all()),
+            live = await asyncio.to_thread(runtime.library().all)  # a changed file is read and checked
+            return response.json({"scenarios": m.scenario_choices(live),
                                   "default": runtime.settings().default_scenario})
 
         async def own_sessions(request: Request) -> tuple:
@@ -278,7 +299,8 @@ class WebChatInput(InputChannel):
             refused, learner, found = await own_sessions(request)
             if refused:
                 return refused
-            return response.json(results.learner_progress(found, learner, store.scenarios()[1]),
+            _, titles = await store.live_scenarios()
+            return response.json(results.learner_progress(found, learner, titles),
                                  headers={"Cache-Control": "no-store"})
 
         @bp.route("/api/record", methods=["GET", "OPTIONS"])
@@ -289,10 +311,11 @@ class WebChatInput(InputChannel):
             refused, learner, found = await own_sessions(request)
             if refused:
                 return refused
-            text = results.practice_record(results.filter_sessions(found, learner=learner),
-                                           store.scenarios()[1], learner)
+            _, titles = await store.live_scenarios()
+            text = results.practice_record(results.filter_sessions(found, learner=learner), titles, learner)
             day = datetime.now(timezone.utc).date().isoformat()
-            return response.text(text, content_type="text/plain; charset=utf-8", headers={
+            # Written as UTF-8 that cannot fail: any text the record could not hold is replaced.
+            return response.raw(text.encode("utf-8", "replace"), content_type="text/plain; charset=utf-8", headers={
                 "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
                 "Content-Disposition": f'attachment; filename="practice-record-{day}.txt"'})
 
@@ -321,12 +344,16 @@ async def conversation(agent, sender: str, bot_messages: Optional[list], request
 
     tracker = await agent.tracker_store.retrieve_full_tracker(sender) if agent else None
     slots = tracker.current_slot_values() if tracker else {}
-    try:
-        scenario, _ = choose_scenario(runtime.library(), slots.get(names.SLOT_SCENARIO) or requested,
-                                      runtime.settings().default_scenario)
-        who = m.persona(scenario, slots)
-    except ScenarioUnavailable:
-        who = None
+
+    def person() -> Optional[dict]:  # in a worker thread: the library may read and check a changed file
+        try:
+            scenario, _ = choose_scenario(runtime.library(), slots.get(names.SLOT_SCENARIO) or requested,
+                                          runtime.settings().default_scenario)
+            return m.persona(scenario, slots)
+        except ScenarioUnavailable:
+            return None
+
+    who = await asyncio.to_thread(person)
     if bot_messages is None:
         shown = m.from_events([e.as_dict() for e in tracker.events] if tracker else [])
     else:

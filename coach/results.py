@@ -107,6 +107,21 @@ def session_from_events(sender_id: str, events: list[dict], scenario_for: Callab
                    finished=transcript.finished, turns=len(transcript.scored), transcript=rows, report=report)
 
 
+def outline(sender_id: str, events: list[dict], started: float | None = None,
+            ended: float | None = None) -> Session | None:
+    """A session's who, what and when without its transcript or report, or None when it has no
+    learner turn: what the trainer's counts and filters need, read by the same reader as
+    :func:`session_from_events`, from events that may hold only the fields it reads (the tracker
+    store's outline_events). `started` and `ended` override the first and last timestamps seen."""
+    transcript = read(events)
+    if not transcript.turns:
+        return None
+    return Session(sender_id=sender_id, learner=transcript.learner or sender_id, scenario=transcript.scenario_id,
+                   started=started if started is not None else transcript.started,
+                   ended=ended if ended is not None else transcript.ended,
+                   finished=transcript.finished, turns=len(transcript.scored))
+
+
 def sessions_from_trackers(trackers: Iterable[tuple[str, list[dict]]],
                            scenario_for: Callable[[str], Scenario | None]) -> list[Session]:
     """Sessions from (sender id, events) pairs, leaving out conversations with no learner turn."""
@@ -127,7 +142,7 @@ def filter_sessions(sessions: Iterable[Session], scenario: str | None = None, da
         if date_to and s.date > date_to:
             continue
         out.append(s)
-    return sorted(out, key=lambda s: s.started or 0, reverse=True)
+    return sorted(out, key=lambda s: (s.started or 0, s.sender_id), reverse=True)  # newest first, stable
 
 
 def cohort(sessions: list[Session]) -> dict:
@@ -163,16 +178,31 @@ def by_scenario(sessions: list[Session], titles: dict[str, str] | None = None) -
     return sorted(rows, key=lambda r: (-r["sessions"], r["scenario"] is None, r["scenario"] or ""))
 
 
-def session_list(sessions: list[Session], titles: dict[str, str] | None = None) -> dict:
-    """What the trainer's session list shows: counts, counts per scenario, one row per session."""
+PER_PAGE = 50       # sessions per page of the trainer's list, unless the request asks for another number
+MAX_PER_PAGE = 200
+
+
+def page_of(sessions: list, page: int = 1, per_page: int = PER_PAGE) -> list:
+    """The sessions on page `page` (from 1) of `per_page` each."""
+    return sessions[(page - 1) * per_page: page * per_page]
+
+
+def session_list(sessions: list[Session], titles: dict[str, str] | None = None, page: int = 1,
+                 per_page: int | None = None, shown: list[Session] | None = None) -> dict:
+    """What the trainer's session list shows: counts and counts per scenario over every session the
+    filters select (`sessions`, newest first: outlines are enough), and one row for each session on
+    the page (`shown`, built in full: the page's slice of `sessions` by default)."""
+    per_page = per_page or max(len(sessions), 1)
+    shown = page_of(sessions, page, per_page) if shown is None else shown
     rows = []
-    for s in sessions:
+    for s in shown:
         score = mean_score(s)
         rows.append({**s.summary(), "title": (titles or {}).get(s.scenario) or s.scenario,
                      "verdicts": _counts((s.report or {}).get("criteria", [])),
                      "mean_score": round(score, 2) if score is not None else None})
     return {"count": len(sessions), "finished": sum(1 for s in sessions if s.finished),
             "learners": len({s.learner for s in sessions}), "by_scenario": by_scenario(sessions, titles),
+            "page": page, "per_page": per_page, "pages": max(1, -(-len(sessions) // per_page)),
             "sessions": rows}
 
 
@@ -247,7 +277,8 @@ def to_csv(sessions: list[Session]) -> str:
         writer.writerow([row["date"], row["started"], _safe(row["learner"]), row["scenario"], _safe(row["sender_id"]),
                          row["finished"], row["turns"], row["outcomes_disclosed"], row["outcomes_total"]]
                         + [x for cid in ORDER for x in _verdict_and_score(crit.get(cid))])
-    return buf.getvalue()
+    text = buf.getvalue()
+    return text if _utf8(text) else text.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
 
 
 def _verdict_and_score(criterion: dict | None) -> tuple:
@@ -262,6 +293,22 @@ def _safe(value: str) -> str:
     return "'" + value if value and value[0] in "=+-@\t\r" else value
 
 
+def plain(text) -> str:
+    """Text that a record line can always hold: one line (so a learner's words cannot forge lines of
+    the record), and no control characters or unpaired surrogates (which UTF-8 cannot write): each
+    becomes a space."""
+    text = "".join(ch if ch.isprintable() else " " for ch in str(text))
+    return " ".join(text.split())
+
+
+def _utf8(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return True
+    except UnicodeEncodeError:
+        return False
+
+
 def practice_record(sessions: list[Session], titles: dict[str, str] | None = None, learner: str | None = None) -> str:
     """A learner's practice record (CPD evidence) as plain text: dates, scenarios, criteria, evidence.
 
@@ -270,11 +317,11 @@ def practice_record(sessions: list[Session], titles: dict[str, str] | None = Non
     """
     lines = ["Practice record - outcomes-focused conversations (outcomes-coach)"]
     if learner:
-        lines.append(f"Learner: {learner}")
+        lines.append(f"Learner: {plain(learner)}")
     lines += ["Feedback from practice with a simulated person; not an assessment of competence.", ""]
     for s in sorted(sessions, key=lambda s: s.started or 0):
         title = (titles or {}).get(s.scenario)
-        name = f"{title} ({s.scenario})" if title else s.scenario
+        name = plain(f"{title} ({s.scenario})" if title else str(s.scenario))
         lines.append(f"{s.date}  {name}  ({s.turns} turns{', finished' if s.finished else ''})")
         for c in (s.report or {}).get("criteria", []):
             if not judged(c):
@@ -282,7 +329,7 @@ def practice_record(sessions: list[Session], titles: dict[str, str] | None = Non
                 continue
             lines.append(f"  - {c['title']}: {c['verdict'].replace('_', ' ')} ({c['score']:.0%})")
             for ev in c["evidence"][:1]:
-                lines.append(f"      e.g. turn {ev['turn']}: \"{ev['text']}\"")
+                lines.append(f"      e.g. turn {ev['turn']}: \"{plain(ev['text'])}\"")
         lines.append("")
     if not sessions:
         lines.append("No practice sessions yet.")

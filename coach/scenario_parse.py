@@ -668,15 +668,37 @@ def _parse_probes(chk: _Checker, data: LineDict, facts: tuple[Fact, ...], rails:
     return tuple(probes)
 
 
-def load_scenario(path: str | Path) -> Scenario:
-    """Load and validate one scenario file."""
+def load_scenario(path: str | Path, max_kb: int | None = None) -> Scenario:
+    """Load and validate one scenario file; a file larger than `max_kb` kilobytes (default
+    COACH_SCENARIO_MAX_KB), a folder or a file that cannot be read is a problem, never an error."""
     path = Path(path)
+
+    def problem(what: str, fix: str) -> ScenarioError:
+        return ScenarioError([Problem(str(path), 0, "(file)", what, fix)])
+
+    if max_kb is None:
+        from coach.settings import current
+
+        max_kb = current().scenario_max_kb
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as file:
+            data = file.read(max_kb * 1024 + 1)  # never more than the limit, however large the file
     except FileNotFoundError:
-        raise ScenarioError([Problem(str(path), 0, "(file)", "the file does not exist", "Check the path and file name.")]) from None
+        raise problem("the file does not exist", "Check the path and file name.") from None
+    except IsADirectoryError:
+        raise problem("this is a folder, not a scenario file", "Rename the folder so that its name does not end in "
+                      ".yml or .yaml, or move it out of the scenarios folder.") from None
+    except OSError as exc:
+        raise problem(f"the file cannot be read ({exc.strerror or type(exc).__name__})",
+                      "Check that the coach may read it (its permissions), then save it again.") from None
+    if len(data) > max_kb * 1024:
+        raise problem(f"the file is larger than {max_kb} KB, the most a scenario file may be",
+                      "A scenario is usually well under 100 KB: remove what it does not need, or split it "
+                      "into two scenarios (COACH_SCENARIO_MAX_KB sets the limit).")
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
-        raise ScenarioError([Problem(str(path), 0, "(file)", "the file is not UTF-8 text", "Save it as UTF-8 text.")]) from None
+        raise problem("the file is not UTF-8 text", "Save it as UTF-8 text.") from None
     return parse_scenario(text, str(path))
 
 

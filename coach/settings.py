@@ -102,6 +102,19 @@ def folder(value: str) -> Path:
     return path if path.is_absolute() else PROJECT_ROOT / path
 
 
+def hosts(value: str) -> frozenset[str]:
+    """Host names from a comma- or space-separated list (no scheme, no port); `*` allows any."""
+    found = set()
+    for item in re.split(r"[\s,]+", value or ""):
+        if not item:
+            continue
+        name = item.lower().rstrip(".")
+        if name != "*" and not re.fullmatch(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*", name):
+            raise ValueError(f"host names such as coach.example.org (no scheme or port), and '{item}' is not one")
+        found.add(name)
+    return frozenset(found)
+
+
 def origins(value: str) -> frozenset[str]:
     """Origins from a comma- or space-separated list, refusing anything that is not one.
 
@@ -148,6 +161,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Rasa's HTTP API (/model/parse, trackers) is off unless a token is set."),
     Setting("COACH_ALLOWED_ORIGINS", "allowed_origins", "", origins,
             "Other sites that may embed the web chat, as scheme://host[:port], comma- or space-separated."),
+    Setting("COACH_ALLOWED_HOSTS", "allowed_hosts", "", hosts,
+            "Names this coach answers to besides localhost, IP addresses and COACH_ALLOWED_ORIGINS' hosts; * for any."),
     Setting("COACH_TRAINER_TOKEN", "trainer_token", "", secret,
             "The token trainers sign in with at /trainer/; empty switches trainer results off."),
     Setting("TRACKER_STORE", "tracker_store", "sqlite", one_of("sqlite", "postgresql"),
@@ -167,10 +182,20 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds without a reply before the learner gets a notice instead of silence."),
     Setting("COACH_RATE_PER_MINUTE", "rate_per_minute", "30", whole(1),
             "Messages one learner may send per minute, web chat and REST together."),
+    Setting("COACH_RATE_PER_ADDRESS", "rate_per_address", "300", whole(1),
+            "Messages one client address may send per minute, over all its conversations and learners."),
     Setting("COACH_TRAINER_MAX_FAILURES", "trainer_max_failures", "20", whole(1),
             "Wrong trainer tokens one address may try in 15 minutes before it must wait."),
     Setting("COACH_PORTAL_SECRET", "portal_secret", "", secret,
             "Set to accept only learners with a portal-signed token (docs/deployment.md)."),
+    Setting("COACH_REQUEST_MAX_BYTES", "request_max_bytes", "65536", whole(4096),
+            "The largest request body the Rasa server reads; a larger one gets 413 before it is read."),
+    Setting("COACH_REQUEST_TIMEOUT_S", "request_timeout_s", "10", seconds,
+            "Seconds a client may pause while sending a request before the Rasa server drops it."),
+    Setting("COACH_KEEP_ALIVE_TIMEOUT_S", "keep_alive_timeout_s", "5", seconds,
+            "Seconds an idle connection to the Rasa server stays open for the next request."),
+    Setting("COACH_SCENARIO_MAX_KB", "scenario_max_kb", "1024", whole(1),
+            "The largest scenario file read, in kilobytes; a larger one is refused with a problem."),
 )
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 DEFAULTS: dict[str, str] = {s.name: s.default for s in SETTINGS}
@@ -189,6 +214,7 @@ class Settings:
     seed: str
     rasa_api_token: str
     allowed_origins: frozenset
+    allowed_hosts: frozenset
     trainer_token: str
     tracker_store: str
     tracker_db_url: str
@@ -200,8 +226,22 @@ class Settings:
     rasa_speedups: bool
     reply_timeout_s: float
     rate_per_minute: int
+    rate_per_address: int
     trainer_max_failures: int
     portal_secret: str
+    request_max_bytes: int
+    request_timeout_s: float
+    keep_alive_timeout_s: float
+    scenario_max_kb: int
+
+    def host_names(self) -> frozenset[str]:
+        """The names the Rasa server answers to (its Host header), besides any IP address: localhost,
+        the bind address when it is a name, COACH_ALLOWED_HOSTS and the allowed origins' hosts."""
+        names = {"localhost", *self.allowed_hosts}
+        names |= {urlsplit(o).hostname for o in self.allowed_origins if urlsplit(o).hostname}
+        if self.bind_host and self.bind_host not in ("0.0.0.0", "::"):
+            names.add(self.bind_host.lower())
+        return frozenset(names)
 
     def replace(self, **changes) -> "Settings":
         from dataclasses import replace

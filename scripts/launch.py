@@ -70,13 +70,27 @@ def latest_model(models_dir: Path = ROOT / "models") -> Path:
     return models[-1]
 
 
-def check_scenarios(folder: Path) -> None:
-    from coach.scenario import ScenarioError, load_all
+def check_scenarios(folder: Path) -> dict:
+    """The full check of `make check-scenarios` (validation, then the dry run) on every scenario, as
+    the live library applies it: a file that fails it stays offline and is listed here with its
+    problems, and the bot starts with the good ones. Only a folder with no good scenario stops it.
+    Returns the problems of the files left offline, by file."""
+    from coach.scenario import ScenarioLibrary
 
-    try:
-        load_all(folder)
-    except ScenarioError as exc:
-        raise LaunchError(f"The bot will not start with a broken scenario:\n{exc}") from None
+    library = ScenarioLibrary(folder)
+    good, bad = library.all(), library.errors()
+    for path, exc in sorted(bad.items()):
+        print(f"Scenario {Path(path).name} is offline until it is fixed (make check-scenarios explains it):",
+              file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+    if not good:
+        raise LaunchError(f"There is no scenario that passes the check in {folder}, so the bot cannot start"
+                          + (": fix the files listed above." if bad else ": add a scenario file (docs/scenario-template.yml)."))
+    if bad:
+        print(f"Starting with the {len(good)} good scenario{'s' if len(good) != 1 else ''}: {', '.join(sorted(good))}.",
+              file=sys.stderr)
+    return bad
 
 
 @dataclass

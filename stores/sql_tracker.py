@@ -101,6 +101,103 @@ class LeanSQLTrackerStore(SQLTrackerStore):
                 found.setdefault(sender, []).append(json.loads(data))
         return found
 
+    # --- Reads for one learner and for a page of the trainer's list (blocking: call them from a
+    # worker thread, as channels/store.py does). Rasa's table is unchanged: the learner's id is
+    # found through two partial indexes on expressions over its JSON `data` column, which Rasa's
+    # own SQL store and scripts/retention.py neither see nor need.
+
+    def conversations(self, senders: list[Text]) -> dict[Text, list[dict]]:
+        """These conversations' stored events (all sessions, in order), by the sender_id index."""
+        found: dict[Text, list[dict]] = {}
+        c = self.table.c
+        with self.session_scope() as session:
+            for chunk in _chunks(sorted(set(senders))):
+                query = sa.select(c.sender_id, c.data).where(c.sender_id.in_(chunk)).order_by(c.sender_id, c.id)
+                for sender, data in session.execute(query):
+                    found.setdefault(sender, []).append(json.loads(data))
+        return found
+
+    def learner_conversations(self, learner: Text) -> dict[Text, list[dict]]:
+        """The conversations that may be this learner's, with their events: those with a message,
+        or a session start, whose metadata names the learner, and the one whose id is the learner's
+        id. Found by index, so the cost grows with the learner's conversations, not the table's.
+        Which learner a conversation belongs to is still the reader's rule (coach.transcript):
+        callers keep only those it gives to this learner."""
+        self._learner_indexes()
+        user, slot = self._learner_expressions()
+        table = self._table_name()
+        query = sa.text(
+            f"SELECT sender_id FROM {table} WHERE type_name = 'user' AND {user} = :learner "
+            f"UNION SELECT sender_id FROM {table} WHERE type_name = 'slot' AND action_name = :slot AND {slot} = :learner")
+        with self.session_scope() as session:
+            senders = {sender for (sender,) in session.execute(query, {"learner": learner, "slot": _SESSION_METADATA})}
+        return self.conversations(sorted(senders | {learner}))
+
+    def conversation_versions(self) -> dict[Text, tuple[int, int]]:
+        """Every conversation's number of events and last event id, from the sender_id index alone:
+        a conversation whose pair is unchanged has no new event (events are only ever added)."""
+        c = self.table.c
+        query = sa.select(c.sender_id, sa.func.count(), sa.func.max(c.id)).group_by(c.sender_id)
+        with self.session_scope() as session:
+            return {sender: (count, last) for sender, count, last in session.execute(query)}
+
+    def outline_events(self, senders: list[Text]) -> dict[Text, tuple[list[dict], float | None, float | None]]:
+        """For each conversation, its events cut down to what the reader (coach.transcript) needs for
+        a session's outline (who, which scenario, learner turns and their moves, where sessions
+        start), with its first and last timestamps. Read from the table's columns, plus two short
+        JSON fields: far less than whole events, for the trainer's counts over every conversation."""
+        user, slot = self._learner_expressions()
+        value = self._json_text("value")
+        table = self._table_name()
+        query = sa.text(
+            f"SELECT sender_id, type_name, action_name, intent_name, timestamp, "
+            f"CASE WHEN type_name = 'user' THEN {user} WHEN action_name = :slot THEN {slot} END, "
+            f"CASE WHEN type_name = 'slot' AND action_name = :scenario THEN {value} END "
+            f"FROM {table} WHERE sender_id IN :senders AND (type_name IN ('user', 'session_started', 'restart') "
+            f"OR (type_name = 'action' AND action_name = :start) "
+            f"OR (type_name = 'slot' AND action_name IN (:slot, :scenario))) ORDER BY sender_id, id"
+        ).bindparams(sa.bindparam("senders", expanding=True))
+        spans = sa.text(f"SELECT sender_id, MIN(timestamp), MAX(timestamp) FROM {table} "
+                        f"WHERE sender_id IN :senders GROUP BY sender_id").bindparams(sa.bindparam("senders", expanding=True))
+        found: dict[Text, tuple[list[dict], float | None, float | None]] = {}
+        names = {"slot": _SESSION_METADATA, "scenario": _SCENARIO_SLOT, "start": _SESSION_START_ACTION}
+        with self.session_scope() as session:
+            for chunk in _chunks(sorted(set(senders))):
+                for sender, first, last in session.execute(spans, {"senders": chunk}):
+                    found[sender] = ([], first, last)
+                for sender, kind, name, intent, stamp, learner, scenario in session.execute(
+                        query, {"senders": chunk, **names}):
+                    found[sender][0].append(_outline_event(kind, name, intent, stamp, learner, scenario))
+        return found
+
+    def _table_name(self) -> str:
+        return self.engine.dialect.identifier_preparer.format_table(self.table)
+
+    def _json_text(self, *path: str) -> str:
+        """SQL for the text at `path` in an event's JSON, the same expression the indexes use."""
+        if self.engine.dialect.name == "postgresql":
+            *inner, last = path
+            return "((data::json)" + "".join(f" -> '{key}'" for key in inner) + f" ->> '{last}')"
+        return f"json_extract(data, '$.{'.'.join(path)}')"
+
+    def _learner_expressions(self) -> tuple[str, str]:
+        """SQL for the learner a message's metadata names, and the learner a session start's names."""
+        return self._json_text("metadata", "learner"), self._json_text("value", "learner")
+
+    def _learner_indexes(self) -> None:
+        """Create, once per process and only if missing, the two partial indexes the learner reads
+        use. On a large existing table the first creation takes a moment (once)."""
+        if getattr(self, "_learner_indexes_ready", False):
+            return
+        user, slot = self._learner_expressions()
+        table = self._table_name()
+        with self.engine.begin() as connection:
+            connection.execute(sa.text(f"CREATE INDEX IF NOT EXISTS coach_events_learner ON {table} (({user})) "
+                                       "WHERE type_name = 'user'"))
+            connection.execute(sa.text(f"CREATE INDEX IF NOT EXISTS coach_events_session_learner ON {table} "
+                                       f"(({slot})) WHERE type_name = 'slot' AND action_name = '{_SESSION_METADATA}'"))
+        self._learner_indexes_ready = True
+
     @staticmethod
     def _row(sender_id: Text, event: Any) -> dict:
         data = event.as_dict()
@@ -120,6 +217,30 @@ def busy_timeout() -> float:
     from coach.settings import current
 
     return current().reply_timeout_s / 2
+
+
+# The names the outline and learner reads look for (coach/names.py and Rasa's own).
+_SESSION_METADATA = "session_started_metadata"
+_SCENARIO_SLOT = "scenario_id"
+_SESSION_START_ACTION = "action_session_start"
+
+
+def _chunks(items: list, size: int = 500):
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _outline_event(kind: str, name: Optional[str], intent: Optional[str], stamp: Optional[float],
+                   learner: Optional[str], scenario: Optional[str]) -> dict:
+    """An event as Rasa's as_dict() gives it, holding only the fields an outline reads."""
+    event: dict = {"event": kind, "timestamp": stamp}
+    if kind == "user":
+        event.update(parse_data={"intent": {"name": intent}}, metadata={"learner": learner} if learner else {})
+    elif kind == "slot":
+        event.update(name=name, value={"learner": learner} if name == _SESSION_METADATA and learner else scenario)
+    elif name is not None:
+        event["name"] = name
+    return event
 
 
 def _sqlite_pragmas(dbapi_connection: Any, connection_record: Any) -> None:

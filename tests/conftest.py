@@ -61,6 +61,9 @@ def bot(tmp_path_factory):
             "RASA_API_TOKEN": API_TOKEN,
             "COACH_ALLOWED_ORIGINS": f"http://127.0.0.1:{portal_port}",
             "COACH_TRAINER_TOKEN": TRAINER_TOKEN,
+            # Every test talks from 127.0.0.1, so the per-address limit would add up all their
+            # messages; tests/e2e/test_hardening.py checks that limit on a bot of its own.
+            "COACH_RATE_PER_ADDRESS": "100000",
         },
         log_dir=work / "logs",
     )

@@ -69,3 +69,26 @@ def test_a_learner_reads_and_writes_only_their_own_conversation(signed):
     progress_bo = requests.get(f"{signed.rasa_url}/chat/api/progress", params={"learner": "alex"},
                                headers={"Authorization": f"Bearer {bo}"}, timeout=30)
     assert sender in progress_alex.text and sender not in progress_bo.text
+
+
+def test_a_conversation_that_began_without_a_learner_belongs_to_nobody(signed):
+    """Issue 14, F10: with the secret on, a conversation with no owner (begun before the secret was
+    set, or through Rasa's own API) is refused to every signed learner, to read and to write."""
+    sender = f"c-{uuid.uuid4().hex[:10]}"
+    events = [{"event": "action", "name": "action_session_start"}, {"event": "session_started"},
+              {"event": "action", "name": "action_listen"},
+              {"event": "user", "text": "hello from before the secret", "metadata": {},
+               "parse_data": {"intent": {"name": "greet", "confidence": 0.9}, "entities": []}}]
+    added = requests.put(f"{signed.rasa_url}/conversations/{sender}/tracker/events", params={"token": API_TOKEN},
+                         json=events, timeout=30)
+    assert added.status_code == 200, added.text
+    alex = make_token(SECRET, "alex")
+    history = requests.get(f"{signed.rasa_url}/chat/api/history", params={"sender": sender},
+                           headers={"Authorization": f"Bearer {alex}"}, timeout=30)
+    assert history.status_code == 403
+    assert chat_api(signed, sender, "I'll take this one over", alex).status_code == 403
+    rest = requests.post(f"{signed.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": "mine now"},
+                         headers={"Authorization": f"Bearer {alex}"}, timeout=30)
+    assert rest.status_code == 403
+    tracker = requests.get(f"{signed.rasa_url}/conversations/{sender}/tracker", params={"token": API_TOKEN}, timeout=30).json()
+    assert [e["text"] for e in tracker["events"] if e["event"] == "user"] == ["hello from before the secret"]
