@@ -144,8 +144,8 @@ return 1
 class RedisRateLimiter(RateLimiter):
     """The same limit, counted in Redis, so every Rasa server sharing that Redis shares it.
 
-    If Redis cannot be reached the hit is allowed (and a warning logged): a learner is never
-    locked out because the counter is down, and Rasa's lock store reports the outage itself.
+    If Redis cannot be reached, the hit is counted in this process instead (and a warning logged),
+    as with one server: the limit still holds per server, rather than letting everything through.
     """
 
     def __init__(self, client: Any, limit: int, window: float = 60.0, name: str = "rate"):
@@ -170,8 +170,8 @@ class RedisRateLimiter(RateLimiter):
             pipe.zcard(self.prefix + key)
             return pipe.execute()[1] >= self.limit
         except Exception as exc:  # noqa: BLE001 - see the class docstring
-            logger.warning("rate limit: Redis unavailable (%s); not limiting", type(exc).__name__)
-            return False
+            logger.warning("rate limit: Redis unavailable (%s); counting in this process", type(exc).__name__)
+            return super().blocked(key, now)
 
     def allow(self, key: str, now: float | None = None) -> bool:
         now = time.time() if now is None else now
@@ -179,8 +179,8 @@ class RedisRateLimiter(RateLimiter):
             hit = f"{now:.6f}-{uuid.uuid4().hex[:8]}"
             return bool(self._allow(keys=[self.prefix + key], args=[now, self.window, self.limit, hit]))
         except Exception as exc:  # noqa: BLE001 - see the class docstring
-            logger.warning("rate limit: Redis unavailable (%s); not limiting", type(exc).__name__)
-            return True
+            logger.warning("rate limit: Redis unavailable (%s); counting in this process", type(exc).__name__)
+            return super().allow(key, now)
 
 
 _message_limiter: RateLimiter | None = None

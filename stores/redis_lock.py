@@ -5,6 +5,10 @@ and writing it back. Two Rasa servers issuing tickets at the same moment can bot
 list and both believe they hold the lock, so one conversation's turns run side by side and a
 message can be stored twice. This store takes the lock with one atomic Redis command (SET NX with
 an expiry, through redis-py's Lock), and releases it only if it still owns it.
+
+When Redis cannot be reached the turn cannot be locked, so it does not run: the lock raises
+LockStoreUnavailable, nothing of the turn is saved, and the learner is told so
+(channels/guard.py).
 """
 
 from __future__ import annotations
@@ -17,6 +21,10 @@ from typing import AsyncGenerator, Optional, Text
 from rasa.core.lock import TicketLock
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
+from redis.exceptions import LockError as RedisLockError
+from redis.exceptions import RedisError
+
+from stores.errors import LockStoreUnavailable
 
 logger = logging.getLogger(__name__)
 POLL_SECONDS = 0.02
@@ -39,7 +47,7 @@ class AtomicRedisLockStore(RedisLockStore):
         mutex = self.red.lock(f"{self.key_prefix}atomic:{conversation_id}", timeout=lock_lifetime)
         loop = asyncio.get_running_loop()
         deadline = loop.time() + lock_lifetime
-        while not mutex.acquire(blocking=False):
+        while not self._acquire(mutex, conversation_id):
             if loop.time() > deadline:
                 raise LockError(f"Could not acquire lock for conversation_id '{conversation_id}'.")
             await asyncio.sleep(POLL_SECONDS)
@@ -48,5 +56,17 @@ class AtomicRedisLockStore(RedisLockStore):
         finally:
             try:
                 mutex.release()
-            except Exception:  # expired while held (a turn longer than the lifetime): nothing to free
+            except RedisLockError:  # expired while held (a turn longer than the lifetime): nothing to free
                 logger.warning("lock for a conversation expired before its turn finished")
+            except RedisError as exc:  # Redis went away during the turn, which ran; the lock expires
+                logger.warning("could not release the lock of conversation %s: %s: %s",
+                               conversation_id, type(exc).__name__, exc)
+
+    @staticmethod
+    def _acquire(mutex, conversation_id: Text) -> bool:
+        try:
+            return mutex.acquire(blocking=False)
+        except RedisError as exc:
+            logger.error("The lock store (Redis) cannot be reached to lock conversation %s: %s: %s. The turn "
+                         "does not run and nothing of it is saved.", conversation_id, type(exc).__name__, exc)
+            raise LockStoreUnavailable(f"The lock store could not lock conversation {conversation_id}.") from exc

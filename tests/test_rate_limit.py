@@ -42,7 +42,17 @@ def test_from_settings_picks_redis_when_the_lock_store_is_redis(monkeypatch):
     assert type(RateLimiter.from_settings()) is RateLimiter
 
 
-def test_an_unreachable_redis_never_locks_a_learner_out():
-    down = RedisRateLimiter(redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2), 1, 60)
-    assert down.allow("x") and down.allow("x")
-    assert not down.blocked("x")
+def test_when_redis_goes_down_the_limit_is_counted_in_this_process():
+    """Not "allow everything" (issue 14, F2): a Redis of the test's own, killed."""
+    from tests.e2e.services import PrivateRedis
+
+    server = PrivateRedis()
+    try:
+        client = redis.Redis(host="127.0.0.1", port=server.port, socket_timeout=0.5, socket_connect_timeout=0.5)
+        limiter = RedisRateLimiter(client, 3, 60)
+        assert limiter.allow("x")
+        server.kill()
+        assert [limiter.allow("x") for _ in range(4)] == [True, True, True, False]
+        assert limiter.blocked("x") and not limiter.blocked("y")
+    finally:
+        server.close()

@@ -4,6 +4,7 @@ import asyncio
 import threading
 import uuid
 
+import pytest
 import redis
 from rasa.core.lock_store import LockStore
 from rasa.utils.endpoints import EndpointConfig
@@ -65,3 +66,22 @@ async def test_different_conversations_do_not_wait_for_each_other():
 
     await asyncio.gather(*(turn(f"free-{uuid.uuid4().hex[:6]}-{i}") for i in range(5)))
     assert loop.time() - t0 < 0.6
+
+
+async def test_an_unreachable_redis_fails_the_turn_with_a_clear_error():
+    """Not a raw connection error deep in a turn: the guard tells the learner it was not saved."""
+    from stores.errors import LockStoreUnavailable
+    from tests.e2e.services import PrivateRedis
+
+    server = PrivateRedis()
+    try:
+        s = LockStore.create(EndpointConfig(url="127.0.0.1", type="stores.redis_lock.AtomicRedisLockStore",
+                                            port=str(server.port), db="0"))
+        async with s.lock("conversation"):
+            pass
+        server.kill()
+        with pytest.raises(LockStoreUnavailable, match="could not lock conversation conversation"):
+            async with s.lock("conversation"):
+                raise AssertionError("the turn ran without its lock")
+    finally:
+        server.close()

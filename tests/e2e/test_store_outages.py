@@ -1,9 +1,12 @@
-"""When the conversation store cannot be written or read, the learner is told their message was not
-saved, and the conversation then holds exactly the turns the learner was answered for.
+"""When the conversation store cannot be written or read, or the lock store cannot be reached, the
+learner is told their message was not saved, and the conversation then holds exactly the turns the
+learner was answered for.
 
 Rasa 3.6 fell back to an in-memory store: learners got normal replies and the turns were gone
-(issue 14, F1). Real servers, a real SQLite file write-locked from another connection, and a real
-PostgreSQL of the test's own, stopped at once and started again.
+(issue 14, F1); with Redis down they were told "your message is saved" and nothing was, and the
+rate limits let everything through (F2). Real servers, a real SQLite file write-locked from
+another connection, and a PostgreSQL and a Redis of the test's own, stopped or killed and started
+again.
 """
 
 import json
@@ -16,11 +19,11 @@ import requests
 from coach.texts import render
 from scripts.launch import start_bot
 from tests.e2e.conftest import API_TOKEN, Chat, free_port
-from tests.e2e.services import PrivatePostgres
+from tests.e2e.services import PrivatePostgres, PrivateRedis
 
 pytestmark = pytest.mark.e2e
 NOT_SAVED = render("notice_not_saved")
-REPLY_TIMEOUT_S = "12"  # a slow shared test machine must not turn a normal first reply into the slow notice
+REPLY_TIMEOUT_S = "30"  # a slow shared test machine must not turn a normal first reply into the slow notice
 BEFORE = ["hello eric, I'm sam from the wellbeing team", "what do you enjoy doing with your time?"]
 DURING = ["who matters most to you?", "tell me about your dog", "what would a good week look like?"]
 AFTER = ["it sounds like your dog is a big part of your life", "what matters most to you about the months ahead?"]
@@ -113,3 +116,38 @@ def test_a_stopped_postgresql_fails_the_turn_and_starts_no_new_conversation(tmp_
             bot.stop()
         database.close()
 
+
+def test_a_killed_redis_fails_the_turn_truthfully_and_the_limits_still_hold(tmp_path):
+    lock = PrivateRedis()
+    bot = None
+    rate, max_failures = 8, 3
+    try:
+        bot = boot(tmp_path, LOCK_STORE="redis", REDIS_HOST="127.0.0.1", REDIS_PORT=str(lock.port), REDIS_DB="0",
+                   COACH_RATE_PER_MINUTE=str(rate), COACH_TRAINER_TOKEN="trainer-outage-token-5Xq8",
+                   COACH_TRAINER_MAX_FAILURES=str(max_failures))
+        chat = Chat(bot)
+        assert all(answered(chat.say(text)) for text in BEFORE)
+        lock.kill()
+        try:
+            say_during_outage(chat, DURING)
+            # The rate limit is counted in this server meanwhile: the rest of the minute's messages,
+            # then 429 (it let all of them through).
+            codes = [requests.post(f"{bot.rasa_url}/webhooks/rest/webhook", timeout=30,
+                                   json={"sender": chat.sender, "message": f"one more, number {i}"}).status_code
+                     for i in range(rate - len(DURING) + 1)]
+            assert codes == [200] * (rate - len(DURING)) + [429]
+            # So is the trainer lock-out: after COACH_TRAINER_MAX_FAILURES wrong tokens, 429.
+            wrong = [requests.get(f"{bot.rasa_url}/trainer/api/scenarios", timeout=30,
+                                  headers={"Authorization": "Bearer not-the-token-at-all"}).status_code
+                     for _ in range(max_failures + 1)]
+            assert wrong == [403] * max_failures + [429]
+        finally:
+            lock.start()  # the same port, empty: it kept nothing
+        assert all(answered(chat.say(text)) for text in AFTER)
+        check_kept_exactly_what_was_answered(chat, sqlite_user_texts(tmp_path / "conversations.db", chat.sender))
+        log = (tmp_path / "logs" / "rasa.log").read_text()
+        assert "cannot be reached to lock conversation " + chat.sender in log
+    finally:
+        if bot:
+            bot.stop()
+        lock.close()
