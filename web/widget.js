@@ -12,6 +12,8 @@
  * kept in this browser), sent with every message so results and the learner's own practice
  * record can find their sessions. data-picker="off" hides the scenario picker.
  *
+ * One self-contained file: it keeps copies of the shared rules in web/shared/ (see below).
+ *
  * Every piece of text is set with textContent, never parsed as HTML. The conversation lives on the
  * server; the browser keeps only the conversation's id and the learner id, so a reload asks the
  * server for the conversation.
@@ -45,7 +47,6 @@
     slow: "The coach is taking too long to answer. Please try again.",
     failed: (status) => `The coach answered with an error (${status}). Please try again.`,
     kept: "Your message is still in the box: send it again when you are ready.",
-    verdict: { met: "Met", partly: "Partly met", not_met: "Not met", not_judged: "Not judged" },
     reportFinal: "Your feedback",
     reportInterim: "Feedback so far",
     figures: (f, hints) => `${f.turns} turns · ${f.questions} questions · ${pct(f.open_share)} open · ` +
@@ -71,6 +72,62 @@
   ]);
   const TIMEOUT_MS = 90000;
 
+  // ---- copies of the shared rules ---------------------------------------------------------
+  // This file runs on other sites from one script tag, so it loads none of the coach's shared
+  // modules. These are copies of web/shared/verdicts.js (the verdicts' words and the one "was it
+  // judged?" rule) and of web/shared/dom.js (el() without SVG, pct()): change them there and here
+  // together. tests/web/test_shared.py shows the same payloads here and on the coach's own pages.
+
+  const NOT_JUDGED = "not_judged";
+  const VERDICTS = ["met", "partly", "not_met"];
+  const LABELS = { met: "Met", partly: "Partly met", not_met: "Not met", not_judged: "Not judged" };
+
+  /** Was the criterion judged? Not when its verdict is "not_judged", nor when an older report says
+   * enough_evidence: false. */
+  function judged(criterion) {
+    return criterion.verdict !== NOT_JUDGED && criterion.enough_evidence !== false;
+  }
+
+  /** The verdict to show: "not_judged" when it was not judged; a verdict this page does not know
+   * shows as "not_met". */
+  function verdictOf(criterion) {
+    if (!judged(criterion)) return NOT_JUDGED;
+    return VERDICTS.includes(criterion.verdict) ? criterion.verdict : "not_met";
+  }
+
+  /** The verdict's words: "Met", "Partly met", "Not met" or "Not judged". */
+  function labelOf(criterion) {
+    return LABELS[verdictOf(criterion)];
+  }
+
+  /** The score as shown ("75%"), or null for a criterion not judged: it has no score to show. */
+  function scoreOf(criterion) {
+    return judged(criterion) ? pct(criterion.score) : null;
+  }
+
+  /**
+   * An element with attributes and children, never built from markup (web/shared/dom.js, less SVG,
+   * which the chat does not draw): a string or a number child becomes a text node, so write
+   * `n ? node : null`, not `n && node`, when n is a count.
+   */
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [key, value] of Object.entries(attrs || {})) {
+      if (value === false || value == null) continue;
+      node.setAttribute(key, value === true ? "" : String(value));
+    }
+    for (const child of children.flat()) {
+      if (child == null || typeof child === "boolean") continue;
+      node.append(typeof child === "string" || typeof child === "number" ? document.createTextNode(String(child)) : child);
+    }
+    return node;
+  }
+
+  /** A share from 0 to 1 as a whole percentage ("78%"); anything that is not a number reads 0%. */
+  function pct(share) {
+    return `${Math.round((Number(share) || 0) * 100)}%`;
+  }
+
   const pageMode = script.dataset.mode === "page";
   const base = script.dataset.server
     ? new URL("chat/", script.dataset.server.replace(/\/*$/, "/"))
@@ -93,24 +150,6 @@
   let cards = 0;
 
   // ---- building blocks -------------------------------------------------------------------
-
-  /** An element with attributes and children; strings become text nodes, never markup. */
-  function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [key, value] of Object.entries(attrs || {})) {
-      if (value === false || value == null) continue;
-      node.setAttribute(key, value === true ? "" : String(value));
-    }
-    for (const child of children.flat()) {
-      if (child == null || typeof child === "boolean" || typeof child === "number") continue;
-      node.append(typeof child === "string" ? document.createTextNode(child) : child);
-    }
-    return node;
-  }
-
-  function pct(share) {
-    return `${Math.round((Number(share) || 0) * 100)}%`;
-  }
 
   function remember() {
     try { return localStorage.getItem(storeKey); } catch (e) { return null; }
@@ -382,32 +421,31 @@
     const unheard = (report.outcomes || []).length - heard.length;
     return el("article", { class: "oc-report", "aria-labelledby": id },
       el("h3", { id }, heading),
-      report.figures && el("p", { class: "oc-figures" }, TEXT.figures(report.figures, report.hints_used || 0)),
+      report.figures ? el("p", { class: "oc-figures" }, TEXT.figures(report.figures, report.hints_used || 0)) : null,
       el("ol", { class: "oc-criteria" }, (report.criteria || []).map(criterion)),
       heard.length || unheard ? el("section", { class: "oc-outcomes" },
         el("h4", {}, TEXT.outcomes),
-        heard.length && el("ul", {}, heard.map((o) => el("li", {}, `“${o.words}”`))),
-        unheard && el("p", {}, TEXT.unheard(unheard, heard.length > 0))) : null,
-      text && el("details", {}, el("summary", {}, TEXT.asText), el("pre", {}, text)));
+        heard.length ? el("ul", {}, heard.map((o) => el("li", {}, `“${o.words}”`))) : null,
+        unheard ? el("p", {}, TEXT.unheard(unheard, heard.length > 0)) : null) : null,
+      text ? el("details", {}, el("summary", {}, TEXT.asText), el("pre", {}, text)) : null);
   }
 
   function criterion(c) {
-    // Too early to judge: no verdict and no score bar, rather than a 0% that reads as a failure.
-    const judged = c.enough_evidence !== false;
-    const verdict = !judged ? "not_judged" : TEXT.verdict[c.verdict] ? c.verdict : "not_met";
+    // Not judged: no score bar and no percentage, rather than a 0% that reads as a failure.
+    const score = scoreOf(c);
     const fill = el("span", { class: "oc-fill" });
-    fill.style.width = pct(c.score);
-    return el("li", { class: `oc-crit oc-${verdict}`, "data-criterion": c.id },
+    if (score !== null) fill.style.width = score;
+    return el("li", { class: `oc-crit oc-${verdictOf(c)}`, "data-criterion": c.id },
       el("div", { class: "oc-crit-head" },
         el("h4", {}, c.title || c.id),
-        el("span", { class: "oc-verdict" }, TEXT.verdict[verdict])),
-      judged ? el("div", { class: "oc-score" },
+        el("span", { class: "oc-verdict" }, labelOf(c))),
+      score === null ? null : el("div", { class: "oc-score" },
         el("span", { class: "oc-bar", "aria-hidden": "true" }, fill),
-        el("span", { class: "oc-pct" }, pct(c.score))) : null,
-      c.note && el("p", { class: "oc-crit-note" }, c.note),
+        el("span", { class: "oc-pct" }, score)),
+      c.note ? el("p", { class: "oc-crit-note" }, c.note) : null,
       (c.evidence || []).length ? el("ul", { class: "oc-evidence" }, c.evidence.map((e) =>
-        el("li", {}, TEXT.turn(e.turn), el("q", {}, e.text), e.note ? ` (${e.note})` : ""))) : null,
-      c.suggestion && el("p", { class: "oc-suggestion" }, el("strong", {}, TEXT.tryThis), c.suggestion));
+        el("li", {}, TEXT.turn(e.turn), el("q", {}, e.text), e.note ? ` (${e.note})` : null))) : null,
+      c.suggestion ? el("p", { class: "oc-suggestion" }, el("strong", {}, TEXT.tryThis), c.suggestion) : null);
   }
 
   // ---- wiring ----------------------------------------------------------------------------
