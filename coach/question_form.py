@@ -57,6 +57,25 @@ FILLERS = {
     "yeah", "yes", "now", "then", "oh", "ah", "great", "lovely", "thanks", "fine", "sure", "but",
     "also", "just", "anyway", "cool", "gotcha", "good", "ahh", "ooh", "mhm", "wow", "aww",
 }
+# A clause opening with "when you ...", "if you could ...", "where you ..." (a subordinate clause,
+# no auxiliary after the question word) leads in to the question that follows it.
+LEAD_IN = re.compile(
+    r"^(when|whenever|where|if|while|as|once|since|because|cos|after|before|now that|whereas)\s+"
+    r"(i|you|u|we|he|she|they|it|there|your|my|his|her|their|the|this|that|people|mum|dad|someone)\b"
+)
+INNER_QUESTION = re.compile(
+    r"\b(?:but|and|so)\s+((?:what|how|who|where|when|why|which|tell me|can you tell|could you tell)\b.*)$"
+)
+# A 0-10 question that asks only for a number is closed; "what would move you from a 3 to a 4?"
+# asks for an account and stays open (design/practitioner-moves.md, labelling conventions).
+SCALE = re.compile(r"\b(scale|out of (ten|10)|(0|1|one|zero|nought) (to|-|and) (10|ten)|(0|1)-10)\b")
+SCALE_ACCOUNT = re.compile(
+    r"\b(what would (it take|need to|have to|move|get|help|make|be different|change|look like|a \d+|an? \w+)|"
+    r"what (makes|made|puts|put|keeps|stops) (it|you)|why (a|an|not|is it|that|there)|"
+    r"what('?s| is| was) (stopping|keeping|making|got|behind|different)|how (would|could|might) you (get|move|go|tell)|"
+    r"what (gets|got|helped|helps|would help)|what needs to|what would you (need|notice|be doing|see)|"
+    r"what (does|would|did) (a|an|that) \w+ look like|tell me (about|more|what))"
+)
 SENTENCE = re.compile(r"[^.?!\n]+[.?!]*")
 CLAUSE_SPLIT = re.compile(r"\s*(?:,|;|:|\s-+\s|\s–\s|\.\.\.)\s*")
 WORD = re.compile(r"[a-z']+")
@@ -119,6 +138,16 @@ def _questions(text: str) -> list[tuple[str, str, bool]]:
         clauses = [c for c in CLAUSE_SPLIT.split(body) if c.strip()]
         kinds = [(c, _clause_kind(c)) for c in clauses]
         starts = [(c, k) for c, k in kinds if k]
+        # A lead-in clause ("when you say managing, what does that look like?") hangs on the
+        # question after it: one question, not two.
+        while len(starts) >= 2 and LEAD_IN.match(_strip_fillers(starts[0][0])):
+            starts = starts[1:]
+        if not starts and marked:
+            # "the nurse told me some of it but how was it for you?": the question starts
+            # after a conjunction inside the clause.
+            inner = INNER_QUESTION.search(body)
+            if inner and _clause_kind(inner.group(1)):
+                starts = [(inner.group(1), _clause_kind(inner.group(1)))]
         if marked:
             if starts:
                 # Every clause that opens like a question is one; "what about X, or Y" stays one.
@@ -148,6 +177,8 @@ def classify(text: str) -> QuestionForm:
     if LEADING_MARKERS.search(t) or (TAG.search(t) and not _is_check(t) and _has_statement_before_tag(t)):
         return QuestionForm("leading", 0.8, "suggests the answer")
     units = _questions(t)
+    if len(units) == 1 and units[0][1] == "open" and SCALE.search(t) and not SCALE_ACCOUNT.search(t):
+        return QuestionForm("closed", 0.75, "asks for a number on a scale")
     if not units:
         return QuestionForm("none", 0.85 if "?" not in t else 0.6, "no question")
     if len(units) >= 2:

@@ -32,6 +32,37 @@ def test_form(text, form):
     assert classify(text).name == form
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the nurse said a little about monday, but i'd rather hear it from you - what happened?",
+        "the nurse said a little about monday but id rather hear it from you, what happened?",
+        "when you say managing, what does that look like?",
+        "if you could change one thing, what would it be?",
+        "so when you were at the club, who did you sit with?",
+        "the nurse told me some of it but how was it for you?",
+        "you mentioned your daughter earlier - who else pops in?",
+    ],
+)
+def test_one_open_question_with_a_lead_in_is_open_not_multiple(text):
+    assert classify(text).name == "open"
+
+
+@pytest.mark.parametrize(
+    "text, form",
+    [
+        ("when did it start, was it after the fall?", "multiple"),
+        ("what happened? did you fall?", "multiple"),
+        ("so on a scale of 0 to 10, where would you put it?", "closed"),
+        ("on a scale of 1 to 10, how settled do you feel?", "closed"),
+        ("what would move you from a 3 to a 4?", "open"),
+        ("you said a 5 - what would a 6 look like?", "open"),
+    ],
+)
+def test_stacked_questions_and_scales(text, form):
+    assert classify(text).name == form
+
+
 def test_confidence_is_a_probability_and_lower_without_question_mark():
     marked, unmarked = classify("what do you enjoy?"), classify("what do you enjoy")
     assert 0 < unmarked.confidence < marked.confidence <= 1
