@@ -38,3 +38,23 @@ QUESTION_LIKE = ("open", "closed", "leading", "multiple")
 FACT_KINDS = ("strength", "network", "community", "routine", "worry", "risk", "outcome")
 
 NLU_FALLBACK = "nlu_fallback"
+
+# Moves that take the turn away from the person (the learner closing or talking to the coach):
+# the NLU gives one only above a confidence chosen for that purpose (see config.yml).
+LEAVING_ROLEPLAY = ("goodbye",) + META
+
+# The areas of the person's life a turn is about (design/practitioner-moves.md, "Life area").
+LIFE_AREAS = (
+    "people",
+    "places_community",
+    "activities_interests",
+    "work_skills",
+    "home",
+    "health_body",
+    "daily_routine",
+    "feelings_wellbeing",
+    "money",
+    "safety",
+    "future_hopes",
+    "none",
+)

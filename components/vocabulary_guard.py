@@ -2,8 +2,9 @@
 
 Character n-grams let the intent classifier find a likeness in anything, so keyboard noise such
 as "xq zzv blorp" can come out as a confident move. This guard learns the training vocabulary and,
-when a message shares no word of two or more letters with it, marks the message `nlu_fallback`:
-the person asks the learner to put it another way, and the turn is not scored.
+when a message shares no word of two or more letters with it, marks the message `nlu_fallback`
+(with `moves` holding only that, and life area `none`): the person asks the learner to put it
+another way, and the turn is not scored.
 """
 
 from __future__ import annotations
@@ -67,6 +68,10 @@ class VocabularyGuard(GraphComponent):
                 intent = {"name": "nlu_fallback", "confidence": 1.0}
                 message.set("intent", intent, add_to_output=True)
                 message.set("intent_ranking", [intent], add_to_output=True)
+                # Keep every move of the turn consistent with the verdict: nothing was heard.
+                text = (message.get("text") or "").strip()
+                message.set("moves", [{**intent, "text": text}], add_to_output=True)
+                message.set("life_area", {"name": "none", "confidence": 1.0}, add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

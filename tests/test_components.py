@@ -1,8 +1,18 @@
 """The custom NLU components on real Rasa Message objects."""
 
+import json
+
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 
+from coach.moves import ALL_MOVES, LEAVING_ROLEPLAY, LIFE_AREAS
+from components.move_classifier import MoveClassifier
 from components.question_form import QuestionFormClassifier
+from components.turns import segment
 from components.vocabulary_guard import VocabularyGuard
 
 
@@ -33,3 +43,115 @@ def test_guard_leaves_messages_without_letters_and_an_untrained_guard_alone():
     assert digits.get("intent")["name"] == "empathise"
     (any_text,) = VocabularyGuard(None, None, set()).process([message("xq zzv")])
     assert any_text.get("intent")["name"] == "empathise"
+
+
+# -- the move classifier: every move of a turn, the primary move, the life area -----------------
+
+
+@pytest.fixture(scope="module")
+def move_classifier(tmp_path_factory):
+    """The real component, trained on data/nlu and loaded back from its model storage."""
+    storage = LocalModelStorage(tmp_path_factory.mktemp("storage"))
+    resource = Resource("move_classifier")
+    context = ExecutionContext(GraphSchema({}), node_name="move_classifier")
+    config = {**MoveClassifier.get_default_config()}
+    trained = MoveClassifier.create(config, storage, resource, context)
+    trained.train(load_data("data/nlu"))
+    return MoveClassifier.load(config, storage, resource, context)
+
+
+def parse(component, text):
+    (m,) = component.process([Message(data={"text": text})])
+    return m.as_dict(only_output_properties=True)
+
+
+def test_a_reflection_then_a_question_gives_both_moves_in_order_with_the_question_primary(move_classifier):
+    out = parse(move_classifier, "so the garden's been your way of keeping busy. who helps you with it these days?")
+    names = [m["name"] for m in out["moves"]]
+    assert names == ["reflect", out["intent"]["name"]], out["moves"]
+    assert out["intent"]["name"] in ("ask_network", "plan_next_steps")
+    assert out["moves"][0]["text"].startswith("so the garden")
+    assert out["moves"][1]["text"].startswith("who helps you")
+
+
+def test_empathy_then_a_question(move_classifier):
+    out = parse(move_classifier, "oh that must have been really frightening. who did you call first?")
+    assert [m["name"] for m in out["moves"]] == ["empathise", "ask_network"]
+    assert out["intent"]["name"] == "ask_network"
+
+
+def test_a_role_play_line_about_the_past_is_not_goodbye(move_classifier):
+    out = parse(move_classifier, "that's the town's history in those shoeboxes. who else round here would love to see them?")
+    assert out["intent"]["name"] not in LEAVING_ROLEPLAY
+    assert all(m["name"] not in LEAVING_ROLEPLAY for m in out["moves"])
+
+
+def test_a_summary_checked_with_a_tag_stays_a_summary(move_classifier):
+    out = parse(move_classifier, "so it's the plot, arthur next door and nell from chapel - have i got that?")
+    assert out["intent"]["name"] == "summarise"
+    assert [m["name"] for m in out["moves"]] == ["summarise"]
+
+
+def test_life_area_and_the_contract_shape(move_classifier):
+    out = parse(move_classifier, "do you see much of your sister these days?")
+    assert out["intent"]["name"] == "ask_network"
+    assert out["life_area"]["name"] == "people" and 0 < out["life_area"]["confidence"] <= 1
+    assert set(out["life_area"]) == {"name", "confidence"}
+    for move in out["moves"]:
+        assert set(move) == {"name", "confidence", "text"} and move["name"] in ALL_MOVES
+    ranking = out["intent_ranking"]
+    assert ranking[0] == out["intent"] and len(ranking) <= 5
+    assert out["life_area"]["name"] in LIFE_AREAS
+    assert len(json.dumps({k: out[k] for k in ("intent", "intent_ranking", "moves", "life_area")})) < 1500
+
+
+def test_clear_meta_moves_still_come_through(move_classifier):
+    assert parse(move_classifier, "/feedback")["intent"]["name"] == "request_feedback"
+    assert parse(move_classifier, "i'm stuck, can i have a hint please")["intent"]["name"] == "request_hint"
+    assert parse(move_classifier, "right, i'll let you get on now. thanks for today, see you thursday")["intent"]["name"] == "goodbye"
+
+
+def test_below_the_meta_threshold_a_meta_move_goes_to_the_best_role_play_move(move_classifier):
+    strict = MoveClassifier({**move_classifier.config, "meta_threshold": 1.01}, None, None, move_classifier.reader)
+    strict.reader.settings = strict.settings()
+    try:
+        out = parse(strict, "see you thursday then")
+        assert out["intent"]["name"] not in LEAVING_ROLEPLAY
+        assert all(r["name"] not in LEAVING_ROLEPLAY for r in out["intent_ranking"])
+    finally:
+        move_classifier.reader.settings = move_classifier.settings()
+
+
+def test_below_the_fallback_threshold_the_turn_is_nlu_fallback_with_one_move(move_classifier):
+    strict = MoveClassifier({**move_classifier.config, "fallback_threshold": 1.01}, None, None, move_classifier.reader)
+    strict.reader.settings = strict.settings()
+    try:
+        out = parse(strict, "so you miss the allotment. what did you grow?")
+        assert out["intent"]["name"] == "nlu_fallback"
+        assert [m["name"] for m in out["moves"]] == ["nlu_fallback"]
+    finally:
+        move_classifier.reader.settings = move_classifier.settings()
+
+
+def test_guard_keeps_moves_consistent_with_fallback():
+    guard = VocabularyGuard(None, None, {"hello"})
+    m = message("xq zzv blorp")
+    m.set("moves", [{"name": "empathise", "confidence": 0.6, "text": "xq zzv blorp"}], add_to_output=True)
+    (out,) = guard.process([m])
+    assert out.get("moves") == [{"name": "nlu_fallback", "confidence": 1.0, "text": "xq zzv blorp"}]
+    assert out.get("life_area") == {"name": "none", "confidence": 1.0}
+
+
+@pytest.mark.parametrize(
+    "text, units",
+    [
+        ("that must have been frightening. who did you ring?", 2),
+        ("sounds hard, what helped?", 1),
+        ("that sounds really hard, what helped you through it?", 2),
+        ("if you could change one thing, what would it be?", 1),
+        ("i spoke to mr. jones yesterday", 1),
+        ("the nurse said a little about monday, but i'd rather hear it from you - what happened?", 2),
+    ],
+)
+def test_segmenting_a_turn(text, units):
+    assert len(segment(text)) == units
