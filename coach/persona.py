@@ -39,6 +39,8 @@ LISTENING = ("reflect", "summarise", "affirm", "empathise", "clarify")
 OPENING = ("greet", "introduce", "agree_agenda", "small_talk")
 # A check-back is never leading because of its tag ("have I got that?", "is that right?").
 CHECKING = ("summarise", "confirm_outcome", "reflect")
+# Moves that ask the person about their life: naming a fact's topic, any of them can open it.
+ASKING = tuple(m for m in ALL_MOVES if m.startswith("ask_")) + ("plan_next_steps",)
 AREA_MIN_CONFIDENCE = 0.3   # an NLU life area below this leaves the area to the words and the move
 
 # How much each sign of relevance counts when ranking facts for a question.
@@ -254,11 +256,16 @@ class _Decision:
         return PersonaTurn(reply=fact.more[used], state=self.state, kind="more", source=fact.id, topic=fact.id)
 
     def guarded(self, fact: Fact) -> PersonaTurn | None:
+        """Asked about a fact before rapport allows: its own guarded lines, else what the person
+        says about that area of life, else the scenario's guarded reaction."""
         if fact.guarded:
             return self.say(fact.guarded, "guarded", fact.id, topic=None)
+        turn = self.area_line([a for a in self.turn_areas() if a in fact.life_areas] + list(fact.life_areas))
+        if turn is not None:
+            return turn
         if self.sc.reactions.get("guarded"):
             return self.say(self.sc.reactions["guarded"], "guarded", "reaction:guarded", topic=None)
-        return self.area_line(fact.life_areas)
+        return None
 
     def area_line(self, areas) -> PersonaTurn | None:
         for area in areas:
@@ -280,18 +287,26 @@ class _Decision:
 
     # -- conditions -----------------------------------------------------------------------
 
+    def moved(self, fact: Fact) -> bool:
+        """A move of the turn can open this fact: one of its unlock moves, or any question that names
+        it (an outcome still needs one of its own moves: what someone wants needs the right question)."""
+        if any(m in fact.unlock.moves for m in self.r.moves):
+            return True
+        return fact.kind != "outcome" and self.hits[fact.id] > 0 and any(m in ASKING for m in self.r.moves)
+
     def unlockable(self, fact: Fact) -> bool:
         u = fact.unlock
         return (fact.id not in self.told
-                and any(m in u.moves for m in self.r.moves)
+                and self.moved(fact)
                 and self.r.form in u.forms
                 and self.state["rapport"] >= u.min_rapport
                 and all(dep in self.told for dep in u.after)
                 and (self.hits[fact.id] > 0 or not u.needs_topic))
 
     def too_early(self, fact: Fact) -> bool:
-        """Untold only because rapport is not there yet."""
-        return fact.id not in self.told and self.state["rapport"] < fact.unlock.min_rapport
+        """Untold only because rapport is not there yet (what it waits on has been told)."""
+        return (fact.id not in self.told and self.state["rapport"] < fact.unlock.min_rapport
+                and all(dep in self.told for dep in fact.unlock.after))
 
     def lead_in(self, candidates: list[Fact]) -> Fact | None:
         """A good question whose answer waits on something untold brings that something out first.
@@ -356,9 +371,11 @@ class _Decision:
         named = sorted((f for f in self.sc.facts if self.hits[f.id] or (f.words and overlap(self.r.text, f.words) >= 0.3)),
                        key=lambda f: -weight(f))
         told = [f for f in named if f.id in self.told]
-        if told:
+        told_outcomes = [f for f in told if f.kind == "outcome"]
+        if told_outcomes:  # what they said they want, checked back: agreed
             return self.say(self.sc.replies.get("confirm_outcome", {}).get("any")
-                            or self.sc.replies["default"]["any"], "reply", "reply:confirm_outcome", topic=told[0].id)
+                            or self.sc.replies["default"]["any"], "reply", "reply:confirm_outcome",
+                            topic=told_outcomes[0].id)
         for f in named:
             if self.unlockable(f):
                 return self.disclose(f)
@@ -370,6 +387,10 @@ class _Decision:
             turn = self.guarded(guessed[0])
             if turn is not None:
                 return turn
+        if len(told) >= 2:  # several things said, checked back together: a summary
+            return self.reply("summarise")
+        if told:  # it names something said, but not as something wanted: refer back, agree to nothing
+            return self.recall(told[0])
         if self.sc.reactions.get("not_said"):
             return self.reaction("not_said")
         return self.reply("default")
@@ -382,6 +403,8 @@ class _Decision:
         if hit:
             told_hit = [f for f in hit if f.id in self.told]
             anchor = told_hit[0] if told_hit else None
+            if len(told_hit) >= 2 and self.r.move in ("reflect", "empathise", "summarise"):
+                return self.summary(told_hit)
             if anchor is not None:
                 return self.deepen(anchor, named=True)
             if self.r.move == "summarise":  # a summary of what was never said: no news from it
@@ -393,6 +416,8 @@ class _Decision:
                 turn = self.guarded(hit[0])
                 if turn is not None:
                     return turn
+            if self.thread in self.told:  # nothing to say about what it named: stay on the thread
+                return self.deepen(self.sc.fact(self.thread), named=True)
             return self.reply()
         if self.thread is not None:
             if self.thread in self.told:
@@ -404,16 +429,22 @@ class _Decision:
         volunteered = self.volunteer(None)
         return volunteered or self.reply()
 
+    def summary(self, told: list[Fact]) -> PersonaTurn:
+        """Several told things pulled together: what they want may follow, else a warm yes."""
+        for anchor in told:
+            news = [f for f in self.sc.facts if f.kind == "outcome" and self.follows_on(f, anchor.id)
+                    and self.unlockable(f)]
+            if news:
+                return self.disclose(news[0])
+        return self.reply("summarise")
+
     def deepen(self, anchor: Fact, named: bool) -> PersonaTurn:
         """Stay on a told fact: what follows on from it, more about it, or a warm acknowledgement."""
         facts = self.sc.facts
         follow = [f for f in facts if self.follows_on(f, anchor.id) and self.unlockable(f)]
         follow.sort(key=lambda f: (-self.hits[f.id], f.kind != "outcome", facts.index(f)))
         if self.r.move == "summarise":
-            news = [f for f in follow if f.kind == "outcome"]
-            if news:
-                return self.disclose(news[0])
-            return self.reply()
+            return self.summary([anchor])
         if follow and self.hits[follow[0].id]:
             return self.disclose(follow[0])
         turn = self.more(anchor)
@@ -461,11 +492,10 @@ class _Decision:
         return out
 
     def turn_areas(self) -> list[str]:
-        """The areas the turn is about, likeliest first: the NLU's, the words', the move's."""
-        found: list[str] = []
+        """The areas the turn is about, likeliest first: the words', the NLU's, the move's."""
+        found = [a for a, _ in sorted(self.word_areas.items(), key=lambda kv: -kv[1])]
         if self.r.area:
             found.append(self.r.area)
-        found += [a for a, _ in sorted(self.word_areas.items(), key=lambda kv: -kv[1])]
         found += [a for m in self.r.moves for a in MOVE_AREAS.get(m, ())]
         return list(dict.fromkeys(found))
 

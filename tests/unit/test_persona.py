@@ -2,6 +2,8 @@
 
 import random
 
+import pytest
+
 from coach import persona
 
 
@@ -126,3 +128,235 @@ def test_a_good_question_brings_out_what_a_hidden_outcome_rests_on(mini):
     ])
     assert turns[1].disclosed == ["garden"]  # the strength the outcome rests on comes first
     assert turns[2].disclosed == ["show"]
+
+
+# --------------------------------------------------------------------------------------------
+# Relevance, threads, area lines, volunteering and rails (design/scenarios-and-persona.md 4, 5, 7)
+# --------------------------------------------------------------------------------------------
+
+THREADS = """
+id: threads-test
+title: Threads test
+conversation: 1
+person: {name: Bob Test}
+brief: You are visiting Bob.
+opening_lines: ["Come in."]
+rapport:
+  start: 0.4
+  bands: [{name: wary, from: 0.0}, {name: open, from: 0.6}]
+  effects: {reflect: 0.05, empathise: 0.05, clarify: 0.02, affirm: 0.05, ask_network: 0.01}
+  leading: -0.05
+  volunteer_at: 0.7
+facts:
+  - id: dog
+    kind: network
+    life_area: people
+    topics: [dog, nell]
+    unlock: {moves: [ask_network, ask_daily_life]}
+    says: ["There's Nell, my dog."]
+    more: ["She sat with me when I fell.", "She was my wife's dog, really."]
+    recall: ["Nell, like I said."]
+  - id: daughter
+    kind: network
+    life_area: people
+    topics: [daughter, karen]
+    unlock: {moves: [ask_network]}
+    says: ["There's Karen, my daughter."]
+    recall: ["Karen, as I said."]
+  - id: walks
+    kind: outcome
+    life_area: [daily_routine]
+    topics: [walk, walks, canal]
+    words: "I want to keep walking Nell down the canal"
+    unlock: {moves: [ask_good_life, reflect, confirm_outcome], min_rapport: 0.5, forms: [open, none], after: [dog]}
+    says: ["I want to keep walking Nell down the canal."]
+  - id: money
+    kind: strength
+    life_area: money
+    topics: [money, bills]
+    unlock: {moves: [ask_coping], min_rapport: 0.6}
+    says: ["I do my own bills."]
+    guarded: ["My money's my business."]
+  - id: fall
+    kind: risk
+    life_area: [safety, health_body]
+    topics: [fall, fell, yard]
+    unlock: {moves: [ask_risk]}
+    says: ["I fell in the yard."]
+  - id: quiet
+    kind: worry
+    life_area: feelings_wellbeing
+    topics: [quiet, lonely]
+    volunteer: true
+    unlock: {moves: [empathise], min_rapport: 0.65}
+    says: ["It gets quiet, if I'm honest."]
+replies:
+  reflect: {any: ["Aye."]}
+  empathise: {any: ["It has been hard."]}
+  summarise: {any: ["That's about the size of it."]}
+  confirm_outcome: {any: ["That's it. Write it like that."]}
+  default: {any: ["Hm."], open: ["I'm not sure."]}
+  nlu_fallback: {any: ["Come again?"]}
+areas:
+  home: ["This house suits me."]
+  money: ["I pay my way."]
+  people: ["I've a few folk."]
+reactions:
+  jargon: ["Talk plain."]
+  early_service: ["Steady on."]
+  advice: ["I'll think on."]
+  leading: ["If you say so."]
+  closed_run: ["Is this a quiz?"]
+  goodbye: ["Ta-ra."]
+  out_of_scope: ["You what?"]
+  not_said: ["I never said that."]
+rails:
+  - id: leaving_home
+    never: agree to a care home
+    words: [care home, "move to bristol"]
+    unless: [later, not now]
+    rapport: -0.1
+    says: ["I'm going nowhere."]
+hints: {started_with_strengths: [a], powerful_questions: [a], desired_outcomes: [a], active_listening: [a],
+        network_and_community: [a], plain_language: [a], services_last: [a]}
+"""
+
+
+@pytest.fixture
+def threads():
+    from coach.scenario import parse_scenario
+
+    return parse_scenario(THREADS, "threads.yml")
+
+
+def say(scenario, state, move, form, text, seed="s", **kw):
+    return persona.respond(scenario, state, move, form, text, random.Random(seed), **kw)
+
+
+def test_a_listening_turn_deepens_the_thread_with_its_more_lines_in_order(threads):
+    turns, state = talk(threads, [("ask_network", "open", "tell me about your dog"),
+                                  ("reflect", "none", "she sounds like proper company"),
+                                  ("clarify", "open", "say a bit more?"),
+                                  ("empathise", "none", "that must have been hard")])
+    assert turns[0].disclosed == ["dog"]
+    assert [t.reply for t in turns[1:3]] == list(threads.fact("dog").more)
+    assert all(t.topic == "dog" for t in turns)
+    assert turns[3].source in ("walks", "reply:empathise")  # what follows on from Nell, or a warm word
+
+
+def test_a_listening_turn_never_opens_an_unrelated_topic(threads):
+    script = [("ask_network", "open", "tell me about your dog")] + [
+        (m, f, t) for m, f, t in [("reflect", "none", "she means a lot to you"), ("empathise", "none", "that's hard"),
+                                  ("clarify", "open", "go on?"), ("affirm", "none", "you've done so well"),
+                                  ("reflect", "none", "you two look after each other")]]
+    turns, state = talk(threads, script)
+    told = {f for t in turns for f in t.disclosed}
+    assert told <= {"dog", "walks"} and "daughter" not in told and "money" not in told
+
+
+def test_asked_about_people_the_person_talks_about_a_person(threads):
+    (turn,), _ = talk(threads, [("ask_network", "open", "who matters most to you?")])
+    assert turn.source in ("dog", "daughter")
+    # read as "what matters", with no people fact that opens to it: still about people, never the outcome
+    (turn,), _ = talk(threads, [("ask_what_matters", "open", "who matters most to you?")])
+    assert turn.source == "area:people"
+
+
+def test_an_area_with_nothing_to_tell_gets_an_answer_about_that_area(threads):
+    state = persona.new_state(threads)
+    turn = say(threads, state, "ask_daily_life", "open", "what's it like living in this house?", area="home")
+    assert turn.reply == "This house suits me." and turn.kind == "area" and turn.disclosed == []
+    turn = say(threads, state, "ask_coping", "open", "how are you managing with the bills?")
+    assert turn.reply == "My money's my business." and turn.kind == "guarded"  # too early: its guarded line
+
+
+def test_a_question_naming_a_fact_gets_that_fact_whatever_the_move_read(threads):
+    state = persona.new_state(threads)
+    turn = say(threads, state, "ask_daily_life", "open", "what happened when you fell in the yard?")
+    assert turn.disclosed == ["fall"]  # a misread move still reaches the fall, named by its words
+    turn = say(threads, state, "ask_daily_life", "open", "what would a walk down the canal be like?")
+    assert "walks" not in turn.disclosed  # an outcome still needs one of its own moves
+
+
+def test_volunteering_only_after_a_listening_turn_naming_no_topic(threads):
+    state = {**persona.new_state(threads), "rapport": 0.8}
+    direct = say(threads, state, "ask_network", "open", "who do you see in the week?")
+    assert direct.kind != "volunteer" and direct.disclosed != ["quiet"]
+    listening = say(threads, state, "empathise", "none", "it sounds like it's been a hard year")
+    assert listening.kind == "volunteer" and listening.disclosed == ["quiet"]
+
+
+def test_recall_refers_back_only_to_what_was_said(threads):
+    turns, _ = talk(threads, [("ask_network", "open", "do you have a daughter?"),
+                              ("ask_network", "open", "and your daughter, how is she?"),
+                              ("ask_network", "open", "tell me about your dog")])
+    assert turns[1].kind == "recall" and turns[1].reply == "Karen, as I said."
+    assert turns[2].kind == "disclosure"  # never "like I said" about the dog, who was never mentioned
+
+
+def test_a_check_back_is_agreed_only_when_it_was_said(threads):
+    state = {**persona.new_state(threads), "rapport": 0.6}
+    before = say(threads, state, "confirm_outcome", "closed", "so what you want is more help at home - is that right?")
+    assert before.reply == "I never said that."
+    turns, _ = talk(threads, [("ask_network", "open", "tell me about your dog"),
+                              ("reflect", "none", "she means the world to you"),
+                              ("affirm", "none", "you've looked after her so well"),
+                              ("ask_good_life", "open", "what would a good week look like?"),
+                              ("confirm_outcome", "closed", "so you want to keep walking Nell down the canal?")])
+    assert "walks" in {f for t in turns for f in t.disclosed}
+    assert turns[-1].reply == "That's it. Write it like that."
+
+
+def test_a_checking_summary_with_a_tag_is_never_leading(threads):
+    state = {**persona.new_state(threads), "rapport": 0.9, "disclosed": {"dog": 1, "daughter": 2}}
+    turn = say(threads, state, "summarise", "leading", "so it's Nell and Karen - have I got that?")
+    assert turn.reply not in threads.reactions["leading"]
+    assert turn.rapport >= 0.9 - 1e-9
+
+
+def test_every_move_of_a_compound_turn_counts(threads):
+    state = {**persona.new_state(threads), "disclosed": {"dog": 1}, "topic": "dog", "rapport": 0.46}
+    alone = say(threads, state, "ask_good_life", "open", "what would a good week look like?")
+    assert alone.disclosed == []  # 0.46 + nothing: not enough for what he wants
+    both = say(threads, state, "ask_good_life", "open", "she's your best pal. what would a good week look like?",
+               moves=["reflect", "ask_good_life"])
+    assert both.disclosed == ["walks"]  # the reflection counts too
+
+
+def test_a_parse_without_moves_or_life_area_is_read_from_the_words(threads):
+    state = persona.new_state(threads)
+    parse = {"text": "are you alright for money?", "intent": {"name": "ask_problems", "confidence": 0.9}}
+    turn = persona.respond(threads, state, "ask_problems", "closed", parse["text"], random.Random(1), parse=parse)
+    assert turn.source in ("money", "area:money")
+    parse = {**parse, "moves": [{"name": "empathise", "text": "that's hard."}, {"name": "ask_problems", "text": "x"}],
+             "life_area": {"name": "money", "confidence": 0.9}}
+    turn = persona.respond(threads, state, "ask_problems", "closed", parse["text"], random.Random(1), parse=parse)
+    assert turn.source in ("money", "area:money")
+
+
+@pytest.mark.parametrize("move, form", [("confirm_outcome", "closed"), ("reflect", "none"), ("summarise", "none"),
+                                        ("offer_service", "none"), ("give_advice", "none"), ("goodbye", "none"),
+                                        ("nlu_fallback", "none"), ("ask_desired_outcome", "open"),
+                                        ("empathise", "none"), ("out_of_scope", "none")])
+def test_a_rail_wins_whatever_the_nlu_read_and_rapport_falls(threads, move, form):
+    state = {**persona.new_state(threads), "rapport": 0.8, "disclosed": {"dog": 1, "walks": 3}}
+    turn = say(threads, state, move, form, "So a care home is the answer, then - have I got that?")
+    assert turn.source == "rail:leaving_home" and turn.reply == "I'm going nowhere."
+    assert turn.rapport < 0.8 and turn.disclosed == []
+
+
+def test_a_rails_unless_words_hold_it_off_only_in_their_own_part_of_the_turn(threads):
+    state = {**persona.new_state(threads), "rapport": 0.6}
+    held = say(threads, state, "reflect", "none", "nobody needs to talk about a care home until later")
+    assert held.source != "rail:leaving_home"
+    pushed = say(threads, state, "reflect", "none", "we can leave that till later, but a care home is safest")
+    assert pushed.source == "rail:leaving_home"
+    hyphen = say(threads, state, "offer_service", "none", "what about a move-to-bristol plan?")
+    assert hyphen.source == "rail:leaving_home"  # words match however they are punctuated
+
+
+def test_state_with_threads_is_json_safe(threads):
+    import json
+
+    _, state = talk(threads, [("ask_network", "open", "tell me about your dog"), ("reflect", "none", "lovely")])
+    assert json.loads(json.dumps(state)) == state and state["topic"] == "dog" and state["more"] == {"dog": 1}
