@@ -544,7 +544,7 @@ def _parse_rails(chk: _Checker, data: LineDict) -> tuple[Rail, ...]:
                     chk.add(item.line_of("moves"), f"{where}moves", f"'{m}' is not a practitioner move", _move_fix(m))
                 else:
                     good_moves.append(m)
-        change = chk.number(item, "rapport", where, -1, 0, -0.08)
+        change = chk.number(item, "rapport", where, -1, 1, -0.08)
         if change >= 0:
             chk.add(item.line_of("rapport"), f"{where}rapport", "should lower rapport (a number below 0)",
                     "Use a fall such as -0.08: going where the person will not go always costs.")
