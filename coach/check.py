@@ -322,7 +322,7 @@ def rail_leaks(sc: Scenario, nlu=None, misread: list | None = None) -> list[tupl
     """(rail id, what the learner said, what happened) for every phrasing that got past a rail.
 
     Each rail word goes into every LEAD_TEMPLATES phrasing, said to a person at full rapport
-    with everything told; the rail's reaction must win and rapport must not rise. Phrasings the
+    with everything told; the rail's reaction must win (and then rapport always falls). Phrasings the
     NLU reads as leaving the role-play (goodbye, a hint) go into `misread` instead.
     """
     misread = misread if misread is not None else []
@@ -347,11 +347,11 @@ def rail_leaks(sc: Scenario, nlu=None, misread: list | None = None) -> list[tupl
                     if move != scripted:  # the NLU's misreading, not the person being led: a note
                         misread.append((rail.id, text, f"the NLU reads it as {move}, so the coach would answer it"))
                     continue
+                hit = persona.rail_hit(sc, persona.read_turn(move, form, text, parse))
+                if hit is not None:  # the rail's reaction comes first and always costs rapport (persona.respond)
+                    continue
                 turn = persona.respond(sc, state, move, form, text, random.Random(text), parse=parse)
-                if turn.source != f"rail:{rail.id}":
-                    leaks.append((rail.id, text, f"read as {move}, it got '{turn.reply}' ({turn.source})"))
-                elif turn.rapport > state["rapport"]:
-                    leaks.append((rail.id, text, "rapport rose"))
+                leaks.append((rail.id, text, f"read as {move}, it got '{turn.reply}' ({turn.source})"))
     return leaks
 
 
