@@ -30,6 +30,8 @@ from coach.rubric import build_report
 from coach.scenario import Fact, Problem, Scenario, ScenarioError, load_scenario
 from coach.transcript import LearnerTurn, Transcript
 
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var"   # the NLU's cached parses and the last check's NLU probe results (not committed)
 MAX_TURNS = 60
 MIN_MARGIN = 0.25  # mean criterion score, strong minus weak
 
@@ -223,7 +225,7 @@ class RasaNLU:
 
     def __init__(self, model: Path, cache_dir: Path | None = None):
         self.model = Path(model)
-        self.cache_path = (cache_dir or Path("var") / "nlu-cache") / f"{self.model.name}.json"
+        self.cache_path = (cache_dir or VAR / "nlu-cache") / f"{self.model.name}.json"
         self._agent = None
         self._loop = None
         try:
@@ -258,7 +260,7 @@ class RasaNLU:
             self._dirty = False
 
 
-def latest_model(folder: Path = Path("models")) -> Path | None:
+def latest_model(folder: Path = ROOT / "models") -> Path | None:
     models = sorted(folder.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     return models[-1] if models else None
 
@@ -494,7 +496,8 @@ _SUMMARY_CACHE: dict = {}
 
 
 def probe_summary(sc: Scenario) -> dict:
-    """The scripted probe results for the trainer's scenario page, worked out once per file version."""
+    """The probe results for the trainer's scenario page: the scripted ones, worked out once per
+    file version, and the real NLU's from the last `make check-scenarios` of this version, if any."""
     key = (sc.id, sc.version)
     if key not in _SUMMARY_CACHE:
         results = run_probes(sc)
@@ -502,10 +505,15 @@ def probe_summary(sc: Scenario) -> dict:
                                "rate": round(rate(results), 3) if results else None, "needs": PASS_RATE,
                                "rails": [r.id for r in sc.rails],
                                "failed": [r.as_dict() for r in results if not r.passed]}
-    return _SUMMARY_CACHE[key]
+    try:
+        saved = json.loads(CHECK_RESULTS.read_text(encoding="utf-8")).get(sc.id)
+    except (OSError, ValueError):
+        saved = None
+    nlu = saved if isinstance(saved, dict) and saved.get("version") == sc.version else None
+    return {**_SUMMARY_CACHE[key], "nlu": nlu}
 
 
-CHECK_RESULTS = Path("var") / "scenario-check.json"  # the last check's NLU probe results, for the trainer page
+CHECK_RESULTS = VAR / "scenario-check.json"  # the last check's NLU probe results, for the trainer page
 
 
 def _nlu_for(choice: str):

@@ -242,13 +242,17 @@ def scenario_files(good: dict[str, Scenario], errors: dict) -> list[dict]:
     """Every scenario file with whether it is live and what is wrong with it, for the trainer.
 
     `good` is the library's live scenarios by id (a refused edit keeps its last good version
-    there); `errors` its refused files by path, each a ScenarioError with the problems found.
+    there); `errors` its refused files by path, each a ScenarioError with the problems found. A
+    live file also has its probe results (coach.check.probe_summary: scripted, and the real NLU's
+    from the last `make check-scenarios`).
     """
+    from coach.check import probe_summary  # imported late: the check imports the scenario package
+
     files: dict[str, dict] = {}
     for sc in good.values():
         name = Path(sc.path).name if sc.path else f"{sc.id}.yml"
         files[name] = {"file": name, "id": sc.id, "title": sc.title, "conversation": sc.conversation,
-                       "live": True, "problems": []}
+                       "live": True, "problems": [], "probes": probe_summary(sc)}
     for path, exc in errors.items():
         name = Path(path).name
         entry = files.setdefault(name, {"file": name, "id": None, "title": None, "conversation": None,

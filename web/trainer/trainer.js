@@ -55,7 +55,7 @@ const TEXT = {
     open: "Transcript",
     turn: "Turn", said: "The learner said", move: "Move", form: "Question form",
     criterion: "Criterion",
-    file: "File", conversation: "Conversation", status: "Status", problems: "Problems",
+    file: "File", conversation: "Conversation", status: "Status", problems: "Problems", probes: "Probes",
   },
   yes: "Yes",
   no: "No",
@@ -101,6 +101,12 @@ const TEXT = {
   problem: (p) => (p.line ? `Line ${p.line}` : "") + (p.field ? `, field '${p.field}'` : "") +
     (p.line || p.field ? ": " : "") + p.problem + (p.fix ? `. ${p.fix}` : ""),
   noProblems: "None",
+  // Probes: short set-ups and a learner turn, with where a fitting answer may come from (make check-scenarios).
+  probesScripted: (p) => `${p.passed} of ${p.total} pass with scripted moves`,
+  probesNlu: (p) => `${p.passed} of ${p.total} with the real NLU (${p.model})`,
+  probesNoNlu: "not yet run with the real NLU (make check-scenarios)",
+  probeFailed: (r) => `${r.probe}: "${r.said}" got "${r.reply}" (${r.source}); expected ${r.expect.join(", ")}`,
+  rails: (ids) => `Rails: ${ids.length ? ids.join(", ") : "none"}`,
   notFound: "That page does not exist.",
 };
 
@@ -456,6 +462,18 @@ function chart(criteria) {
   return svg;
 }
 
+/** A live file's probe results: scripted, with the real NLU if checked, its rails, and what failed. */
+function probeCell(p) {
+  if (!p || !p.total) return "–";
+  const failed = [...p.failed, ...((p.nlu && p.nlu.failed) || [])];
+  return el("div", {},
+    el("p", { class: p.rate >= p.needs ? "tr-good" : "tr-bad" }, TEXT.probesScripted(p)),
+    el("p", { class: p.nlu ? (p.nlu.rate >= p.needs ? "tr-good" : "tr-bad") : "" },
+      p.nlu ? TEXT.probesNlu(p.nlu) : TEXT.probesNoNlu),
+    el("p", {}, TEXT.rails(p.rails)),
+    failed.length ? el("ul", { class: "tr-problems" }, failed.map((r) => el("li", {}, TEXT.probeFailed(r)))) : null);
+}
+
 async function scenarios() {
   const files = (await api("scenarios")).files;
   const c = TEXT.cols;
@@ -466,11 +484,12 @@ async function scenarios() {
     el("td", { class: f.problems.length ? "tr-bad" : "tr-good" },
       f.live ? (f.problems.length ? TEXT.liveOld : TEXT.live) : TEXT.notLive),
     el("td", {}, f.problems.length
-      ? el("ul", { class: "tr-problems" }, f.problems.map((p) => el("li", {}, TEXT.problem(p)))) : TEXT.noProblems)));
+      ? el("ul", { class: "tr-problems" }, f.problems.map((p) => el("li", {}, TEXT.problem(p)))) : TEXT.noProblems),
+    el("td", { class: "tr-probes" }, probeCell(f.probes))));
   return [
     heading(TEXT.views.scenarios),
     el("p", {}, TEXT.filesIntro),
-    el("div", { class: "tr-scroll" }, table(null, [c.file, c.scenario, c.conversation, c.status, c.problems], rows,
+    el("div", { class: "tr-scroll" }, table(null, [c.file, c.scenario, c.conversation, c.status, c.problems, c.probes], rows,
       { class: "tr-files" })),
   ];
 }
