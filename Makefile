@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 TRAIN_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
                 coach/question_form.py coach/moves.py
 
-.PHONY: help install train run shell test test-fast lint validate check-scenarios retention bench bench-nlu bench-latency bench-annomi bench-report bench-load clean web-deps demo-portal
+.PHONY: help install train run shell test test-fast lint validate check-scenarios retention bench bench-nlu bench-latency bench-annomi bench-report bench-persona bench-load clean web-deps demo-portal
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -36,8 +36,8 @@ train: install ## train the model if the training data changed (reuses it otherw
 	@ls models/*.tar.gz >/dev/null 2>&1 || rm -f models/.trained
 	@$(MAKE) --no-print-directory models/.trained
 
-check-scenarios: install ## check every scenario: validation, then a strong and a weak learner dry run
-	$(PY) -m coach.check scenarios
+check-scenarios: install ## check every scenario: validation, dry run, probes (scripted and, with a model, the real NLU), rails
+	$(PY) -m coach.check --nlu auto scenarios
 
 # run and shell check every scenario themselves (the launcher: validation and dry run, as check-scenarios does)
 # and start with the good ones, listing any that stay offline with their problems.
@@ -87,10 +87,13 @@ bench-annomi: train ## replay AnnoMI sessions: ROC AUC of the session score, que
 bench-report: install ## time to build the feedback report for a 200-turn conversation
 	$(PY) bench/report.py
 
+bench-persona: train ## every scenario's probes through the running bot: pass rate, words per reply (strong, weak)
+	$(PY) bench/persona.py
+
 bench-load: train ## N concurrent learners (10 and 50): turn latency, errors, memory, parse floor
 	$(PY) bench/load.py
 
-bench: bench-nlu bench-latency bench-annomi bench-report bench-load ## run every benchmark
+bench: bench-nlu bench-latency bench-annomi bench-report bench-persona bench-load ## run every benchmark
 
 retention: install ## delete conversations older than COACH_RETENTION_DAYS from the tracker store
 	$(PY) scripts/retention.py
