@@ -82,3 +82,17 @@ def test_unintelligible_message_gets_an_in_character_request_to_rephrase(chat):
     assert replies[-1].startswith("Eric: ")
     turn = chat.slot("persona_turn")
     assert turn["move"] in ("nlu_fallback", "out_of_scope") and turn["disclosed"] == []
+
+
+def persona_words(chat: Chat, lines: list[str]) -> list[int]:
+    counts = []
+    for line in lines:
+        replies = [r for r in chat.say(line) if r.startswith("Eric: ")]
+        counts.append(len(replies[-1].split()) - 1 if replies else 0)
+    return counts[1:]  # the first message also starts the session
+
+
+def test_strong_learner_hears_clearly_longer_replies_than_a_checklist(bot):
+    strong = persona_words(Chat(bot), STRONG)
+    checklist = persona_words(Chat(bot), CHECKLIST)
+    assert sum(strong) / len(strong) >= 1.5 * sum(checklist) / len(checklist), (strong, checklist)
