@@ -1,7 +1,14 @@
-"""Start the action server and the Rasa server together, ready to chat.
+"""Start the action server and the Rasa server together, ready to chat, and keep them running.
 
 `make run` calls this. Settings come from coach/settings.py (defaults, then .env, then the
 environment); tests and benchmarks import :func:`start_bot` to run the real servers.
+
+Run as a program, it supervises: a server that stops (a crash, an out-of-memory kill) is logged
+and started again, after 1 s, then 2, 4, ... up to 30 s while it keeps failing soon after starting
+(:func:`supervise`). While the action server is down the Rasa server answers learners with a
+notice (channels/guard.py); conversations live in the tracker store, so they carry on when it is
+back. SIGTERM (as a service manager sends) and SIGINT (Ctrl+C) stop both servers, then the
+launcher exits; each server runs in its own process group, and the whole group is stopped.
 """
 
 from __future__ import annotations
@@ -16,12 +23,15 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Any
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
 from coach import settings as coach_settings  # noqa: E402
+
+
 class LaunchError(RuntimeError):
     """The bot cannot start; the message says why and what to do."""
 
@@ -94,25 +104,72 @@ def check_scenarios(folder: Path) -> dict:
 
 
 @dataclass
+class Server:
+    """One server process the launcher runs, and how to start it again."""
+
+    name: str  # "action server" or "Rasa server", as the launcher's messages say it
+    args: list
+    health: str  # a URL that answers 200 once the server is ready
+    env: dict
+    log_path: Path | None = None
+    proc: subprocess.Popen | None = None
+    log: IO | None = None
+    started_at: float = 0.0
+    starts: int = 0
+    quick_failures: int = 0  # stops in a row, each soon after its start: sets the back-off
+    restart_at: float | None = None  # when a stopped server is due to start again
+    ready: bool = False
+
+    def start(self) -> None:
+        if self.log is not None:
+            self.log.close()
+        self.log = open(self.log_path, "a" if self.starts else "w") if self.log_path else None
+        # A process group of its own: stopping it stops anything it started, and a Ctrl+C in the
+        # terminal reaches only the launcher, which then stops the servers in order.
+        self.proc = subprocess.Popen(self.args, cwd=ROOT, env=self.env, stdout=self.log,
+                                     stderr=subprocess.STDOUT if self.log else None, start_new_session=True)
+        self.started_at = time.monotonic()
+        self.starts += 1
+        self.ready = False
+        self.restart_at = None
+
+    def signal_group(self, signum: int) -> None:
+        try:
+            os.killpg(self.proc.pid, signum)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    def stop(self, timeout: float = 15) -> None:
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                self.signal_group(signal.SIGTERM)
+                try:
+                    self.proc.wait(timeout=timeout)
+                except subprocess.TimeoutExpired:
+                    pass
+            self.signal_group(signal.SIGKILL)  # whatever is left of the group
+            self.proc.wait()
+        if self.log is not None:
+            self.log.close()
+            self.log = None
+
+
+@dataclass
 class Bot:
     """Running servers and where to reach them."""
 
     rasa_url: str
     action_url: str
-    processes: list = field(default_factory=list)
-    logs: list = field(default_factory=list)
+    servers: list = field(default_factory=list)
+
+    @property
+    def processes(self) -> list:
+        """The servers' current processes (a restarted server has a new one)."""
+        return [server.proc for server in self.servers if server.proc is not None]
 
     def stop(self) -> None:
-        for proc in self.processes:
-            if proc.poll() is None:
-                proc.send_signal(signal.SIGTERM)
-        for proc in self.processes:
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        for log in self.logs:
-            log.close()
+        for server in reversed(self.servers):  # the Rasa server first, then its action server
+            server.stop()
 
 
 def _answers(url: str) -> bool:
@@ -158,32 +215,67 @@ def start_bot(overrides: dict | None = None, log_dir: Path | None = None, model:
     host = env["BIND_HOST"]
     bot = Bot(rasa_url=f"http://127.0.0.1:{env['RASA_PORT']}", action_url=f"http://127.0.0.1:{env['ACTION_PORT']}")
 
-    def spawn(args: list[str], name: str) -> tuple[subprocess.Popen, Path | None]:
+    def server(name: str, args: list, health: str, log_name: str) -> Server:
         log_path = None
-        out = None
         if log_dir is not None:
             log_dir.mkdir(parents=True, exist_ok=True)
-            log_path = log_dir / f"{name}.log"
-            out = open(log_path, "w")
-            bot.logs.append(out)
-        proc = subprocess.Popen(args, cwd=ROOT, env=proc_env, stdout=out, stderr=subprocess.STDOUT if out else None)
-        bot.processes.append(proc)
-        return proc, log_path
+            log_path = log_dir / f"{log_name}.log"
+        found = Server(name, args, health, proc_env, log_path)
+        bot.servers.append(found)
+        found.start()
+        _wait(health, found.proc, timeout, name, log_path)
+        found.ready = True
+        return found
 
     try:
-        actions, actions_log = spawn([str(BIN / "rasa"), "run", "actions", "--actions", "actions",
-                                      "--port", env["ACTION_PORT"]], "actions")
-        _wait(f"{bot.action_url}/health", actions, timeout, "action server", actions_log)
+        server("action server", [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
+                                 "--port", env["ACTION_PORT"]], f"{bot.action_url}/health", "actions")
         args = [sys.executable, "-m", "server", "run", "--model", str(model), "--endpoints", "endpoints.yml",
                 "--credentials", "credentials.yml", "--interface", host, "--port", env["RASA_PORT"]]
         if api:
             args += ["--enable-api", "--auth-token", env["RASA_API_TOKEN"]]
-        rasa, rasa_log = spawn(args, "rasa")
-        _wait(f"{bot.rasa_url}/", rasa, timeout, "Rasa server", rasa_log)
+        server("Rasa server", args, f"{bot.rasa_url}/", "rasa")
     except BaseException:
         bot.stop()
         raise
     return bot
+
+
+BACKOFF_S = (1, 2, 4, 8, 16, 30)  # wait before starting a stopped server again, by stops in a row
+STEADY_S = 60.0  # a server that ran this long before it stopped is not failing quickly: back-off resets
+
+
+def say(text: str) -> None:
+    print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} launcher: {text}", file=sys.stderr, flush=True)
+
+
+def supervise(bot: Bot, poll_s: float = 0.5) -> None:
+    """Keep every server of `bot` running until interrupted (KeyboardInterrupt; SIGTERM raises it).
+
+    A server that stops is logged and started again after a back-off (BACKOFF_S), which grows
+    while it keeps stopping within STEADY_S of its start and resets once it has run that long.
+    """
+    while True:
+        now = time.monotonic()
+        for server in bot.servers:
+            if server.restart_at is None and server.proc.poll() is not None:
+                code = server.proc.returncode
+                how = f"killed by signal {-code}" if code < 0 else f"exit {code}"
+                server.quick_failures = server.quick_failures + 1 if now - server.started_at < STEADY_S else 0
+                delay = BACKOFF_S[min(server.quick_failures, len(BACKOFF_S) - 1)]
+                say(f"the {server.name} (pid {server.proc.pid}) stopped ({how}); starting it again in {delay} s")
+                server.restart_at = now + delay
+            elif server.restart_at is not None and now >= server.restart_at:
+                server.start()
+                say(f"started the {server.name} again (pid {server.proc.pid}, start {server.starts})")
+            elif not server.ready and server.proc.poll() is None and _answers(server.health):
+                server.ready = True
+                say(f"the {server.name} is back (pid {server.proc.pid})")
+        time.sleep(poll_s)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops the bot exactly as Ctrl+C does
 
 
 def shell() -> int:
@@ -223,28 +315,31 @@ def main() -> int:
         except LaunchError as exc:
             print(f"\nCannot start: {exc}", file=sys.stderr)
             return 2
+    signal.signal(signal.SIGTERM, _interrupt)
+    bot = None
     try:
         bot = start_bot()
+        print(
+            "\n  outcomes-coach is ready.\n"
+            f"  Web chat:      {bot.rasa_url}/chat/\n"
+            f"  REST channel:  POST {bot.rasa_url}/webhooks/rest/webhook  {{\"sender\": \"me\", \"message\": \"hello\"}}\n"
+            "  Terminal chat: make shell   (in another terminal)\n"
+            "  Stop with Ctrl+C.\n",
+            flush=True,
+        )
+        supervise(bot)
     except LaunchError as exc:
         print(f"\nCannot start: {exc}", file=sys.stderr)
         return 2
-    print(
-        "\n  outcomes-coach is ready.\n"
-        f"  Web chat:      {bot.rasa_url}/chat/\n"
-        f"  REST channel:  POST {bot.rasa_url}/webhooks/rest/webhook  {{\"sender\": \"me\", \"message\": \"hello\"}}\n"
-        "  Terminal chat: make shell   (in another terminal)\n"
-        "  Stop with Ctrl+C.\n",
-        flush=True,
-    )
-    try:
-        while all(p.poll() is None for p in bot.processes):
-            time.sleep(1)
-        print("A server stopped; shutting down.", file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 0
     finally:
-        bot.stop()
+        for signum in (signal.SIGINT, signal.SIGTERM):  # a second signal must not cut the stop short
+            signal.signal(signum, signal.SIG_IGN)
+        if bot is not None:
+            say("stopping both servers")
+            bot.stop()
+    return 0
 
 
 if __name__ == "__main__":
