@@ -248,8 +248,14 @@ class RasaNLU:
                 import asyncio
 
                 try:
-                    from rasa.core.agent import Agent
+                    import logging
 
+                    from rasa.core.agent import Agent
+                    from rasa.utils.common import configure_logging_and_warnings
+                    from rasa.utils.log_utils import configure_structlog
+
+                    configure_logging_and_warnings(logging.WARNING)  # the check's output, not Rasa's debug lines
+                    configure_structlog(logging.WARNING)
                     self._loop = asyncio.new_event_loop()
                     self._agent = Agent.load(str(self.model))
                 except Exception as exc:  # noqa: BLE001 - any failure to load means: no real NLU here
