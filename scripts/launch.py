@@ -73,6 +73,13 @@ def check_stores(env: dict) -> None:
     env["LOCK_STORE_TYPE"] = "stores.redis_lock.AtomicRedisLockStore" if env["LOCK_STORE"] == "redis" else "in_memory"
 
 
+def action_server_env(proc_env: dict) -> dict:
+    """The action server's environment. rasa-sdk takes the address it listens on only from
+    SANIC_HOST (its default is 0.0.0.0, every interface, and it has no authentication), so it gets
+    BIND_HOST there: loopback unless the settings say otherwise."""
+    return {**proc_env, "SANIC_HOST": proc_env["BIND_HOST"]}
+
+
 def latest_model(models_dir: Path = ROOT / "models") -> Path:
     models = sorted(models_dir.glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
     if not models:
@@ -213,14 +220,15 @@ def start_bot(overrides: dict | None = None, log_dir: Path | None = None, model:
     proc_env = {**os.environ, **env, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
     proc_env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
     host = env["BIND_HOST"]
-    bot = Bot(rasa_url=f"http://127.0.0.1:{env['RASA_PORT']}", action_url=f"http://127.0.0.1:{env['ACTION_PORT']}")
+    local = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host  # where the launcher reaches them
+    bot = Bot(rasa_url=f"http://{local}:{env['RASA_PORT']}", action_url=f"http://{local}:{env['ACTION_PORT']}")
 
-    def server(name: str, args: list, health: str, log_name: str) -> Server:
+    def server(name: str, args: list, health: str, log_name: str, environment: dict) -> Server:
         log_path = None
         if log_dir is not None:
             log_dir.mkdir(parents=True, exist_ok=True)
             log_path = log_dir / f"{log_name}.log"
-        found = Server(name, args, health, proc_env, log_path)
+        found = Server(name, args, health, environment, log_path)
         bot.servers.append(found)
         found.start()
         _wait(health, found.proc, timeout, name, log_path)
@@ -229,12 +237,13 @@ def start_bot(overrides: dict | None = None, log_dir: Path | None = None, model:
 
     try:
         server("action server", [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
-                                 "--port", env["ACTION_PORT"]], f"{bot.action_url}/health", "actions")
+                                 "--port", env["ACTION_PORT"]], f"{bot.action_url}/health", "actions",
+               action_server_env(proc_env))
         args = [sys.executable, "-m", "server", "run", "--model", str(model), "--endpoints", "endpoints.yml",
                 "--credentials", "credentials.yml", "--interface", host, "--port", env["RASA_PORT"]]
         if api:
             args += ["--enable-api", "--auth-token", env["RASA_API_TOKEN"]]
-        server("Rasa server", args, f"{bot.rasa_url}/", "rasa")
+        server("Rasa server", args, f"{bot.rasa_url}/", "rasa", proc_env)
     except BaseException:
         bot.stop()
         raise
@@ -292,7 +301,8 @@ def shell() -> int:
     actions = None
     if not _answers(health):
         actions = subprocess.Popen([str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", env["ACTION_PORT"]],
-                                   cwd=ROOT, env=proc_env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+                                   cwd=ROOT, env=action_server_env(proc_env), stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.STDOUT)
     try:
         if actions is not None:
             _wait(health, actions, 120, "action server", None)

@@ -134,6 +134,27 @@ def chat(launched):
     return chat
 
 
+def listening_addresses(port: int) -> set:
+    """The local addresses of the sockets listening on `port` (IPv4 and IPv6), from /proc/net."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with open(table) as f:
+            for line in f.readlines()[1:]:
+                local, state = line.split()[1], line.split()[3]
+                address, hex_port = local.split(":")
+                if state == "0A" and int(hex_port, 16) == port:  # 0A: LISTEN
+                    found.add(address)
+    return found
+
+
+def test_both_servers_listen_on_loopback_only(launched):
+    """rasa-sdk listens on 0.0.0.0 unless told (SANIC_HOST): anyone on the network could POST a
+    forged tracker to the action server's /webhook (issue 14, F5). BIND_HOST is 127.0.0.1 here."""
+    loopback = "0100007F"  # 127.0.0.1 as /proc/net/tcp writes it
+    assert listening_addresses(launched.action_port) == {loopback}
+    assert listening_addresses(launched.rasa_port) == {loopback}
+
+
 def test_a_killed_action_server_is_started_again_and_the_conversation_goes_on(launched, chat):
     pid = launched.servers()["actions"]
     os.kill(pid, signal.SIGKILL)
