@@ -13,7 +13,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 TRAIN_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
                 coach/question_form.py coach/moves.py
 
-.PHONY: help install train run shell test test-fast lint validate check-scenarios retention bench bench-nlu bench-latency bench-annomi bench-report bench-persona bench-load clean web-deps demo-portal
+.PHONY: help install train run shell test test-fast lint validate check-scenarios retention bench bench-nlu bench-latency bench-annomi bench-report bench-persona bench-load bench-records clean web-deps demo-portal
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -90,10 +90,13 @@ bench-report: install ## time to build the feedback report for a 200-turn conver
 bench-persona: train ## every scenario's probes through the running bot: pass rate, words per reply (strong, weak)
 	$(PY) bench/persona.py
 
-bench-load: train ## N concurrent learners (10 and 50): turn latency, errors, memory, parse floor
+bench-load: train ## N concurrent learners (10, 50 and 200): turn latency, errors, memory, parse floor
 	$(PY) bench/load.py
 
-bench: bench-nlu bench-latency bench-annomi bench-report bench-persona bench-load ## run every benchmark
+bench-records: train ## a learner's progress and a trainer's page at 10,000 stored conversations, beside learners
+	$(PY) bench/records.py
+
+bench: bench-nlu bench-latency bench-annomi bench-report bench-persona bench-load bench-records ## run every benchmark
 
 retention: install ## delete conversations older than COACH_RETENTION_DAYS from the tracker store
 	$(PY) scripts/retention.py

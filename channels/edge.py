@@ -86,9 +86,17 @@ def too_many(conversation: str, learner: Optional[str], address: str) -> Optiona
     return None
 
 
-def why(limiter: RateLimiter, key: str) -> str:
+def too_many_reads(address: str) -> Optional[str]:
+    """Count a read of a learner's progress or record against its client address (the same
+    COACH_RATE_PER_ADDRESS as messages: without the portal secret anyone may ask for any learner's
+    record); None when it may go on, else the reason it is refused."""
+    limiter = address_limiter()
+    return None if limiter.allow(f"address:{address}") else why(limiter, f"address:{address}", "requests")
+
+
+def why(limiter: RateLimiter, key: str, what: str = "messages") -> str:
     if key.startswith("address:"):
-        logger.warning("rate limit: %s sent more than %d messages in a minute", key, limiter.limit)
-        return (f"Too many messages from your network: at most {limiter.limit} a minute from one address. "
-                "Wait a moment, then send it again.")
+        logger.warning("rate limit: %s sent more than %d %s in a minute", key, limiter.limit, what)
+        return (f"Too many {what} from your network: at most {limiter.limit} a minute from one address. "
+                "Wait a moment, then try again.")
     return too_many_messages(limiter)

@@ -96,10 +96,11 @@ async def sessions(agent, learner: Optional[str] = None) -> list[results.Session
     versions = await asyncio.to_thread(_versions)
     if hasattr(store, "all_conversations"):  # stores/sql_tracker.py: in a worker thread
         def read_and_build() -> list[results.Session]:
-            # a learner's conversations by index; everyone's in one query
-            found = store.learner_conversations(learner) if learner is not None else store.all_conversations()
-            found = [(sender, events) for sender, events in sorted(found.items())
-                     if learner is None or learner_of(sender, events) == learner]
+            if learner is not None:  # the learner's conversations by index; read only if they changed
+                candidates = store.learner_candidates(learner)
+                built = built_by_version(store, candidates, store.conversation_versions(candidates), scenario_for, versions)
+                return [s for _, s in sorted(built.items()) if s is not None and s.learner == learner]
+            found = sorted(store.all_conversations().items())  # everyone's, in one query
             return build_sessions(found, scenario_for, versions)
 
         return await asyncio.to_thread(read_and_build)
@@ -112,10 +113,34 @@ async def sessions(agent, learner: Optional[str] = None) -> list[results.Session
     return await asyncio.to_thread(build_sessions, found, scenario_for, versions)
 
 
-def _outlines_now(store) -> list[results.Session]:
+def built_by_version(store, senders: list[str], versions: dict, scenario_for: Callable,
+                     scenario_versions: tuple) -> dict[str, Optional[results.Session]]:
+    """Sessions of these conversations by their version (events, last event id; the store's
+    conversation_versions): a conversation with no new event is not even read again."""
+    found, missing = {}, []
+    for sender in senders:
+        key = ("version", sender, versions.get(sender), scenario_versions)
+        with _built_lock:
+            if key in _built:
+                _built.move_to_end(key)
+                found[sender] = _built[key]
+                continue
+        missing.append(sender)
+    events = store.conversations(missing) if missing else {}
+    for sender in missing:
+        session = results.session_from_events(sender, events[sender], scenario_for) if sender in events else None
+        found[sender] = session
+        with _built_lock:
+            _built[("version", sender, versions.get(sender), scenario_versions)] = session
+            while len(_built) > CACHE_SIZE:
+                _built.popitem(last=False)
+    return found
+
+
+def _outlines_now(store, current: Optional[dict] = None) -> list[results.Session]:
     """Every conversation's outline (those with a learner turn), reading only conversations with
     new events since the last call."""
-    current = store.conversation_versions()
+    current = store.conversation_versions() if current is None else current
     with _outlines_lock:
         stale = [sender for sender, version in current.items() if _outlines.get(sender, (None,))[0] != version]
     read = store.outline_events(stale) if stale else {}
@@ -143,12 +168,11 @@ async def session_page(agent, filters: dict, page: int = 1,
         return found, results.page_of(found, page, per_page)
 
     def read_and_build() -> tuple[list[results.Session], list[results.Session]]:
-        matching = results.filter_sessions(_outlines_now(store), **filters)
+        current = store.conversation_versions()
+        matching = results.filter_sessions(_outlines_now(store, current), **filters)
         wanted = [s.sender_id for s in results.page_of(matching, page, per_page)]
-        events = store.conversations(wanted)
-        built = {s.sender_id: s for s in build_sessions([(sender, events[sender]) for sender in wanted if sender in events],
-                                                        scenario_for, versions)}
-        return matching, [built[sender] for sender in wanted if sender in built]
+        built = built_by_version(store, wanted, current, scenario_for, versions)
+        return matching, [built[sender] for sender in wanted if built.get(sender) is not None]
 
     return await asyncio.to_thread(read_and_build)
 

@@ -289,6 +289,9 @@ class WebChatInput(InputChannel):
                 return response.json({"error": str(exc)}, status=400), None, None
             except identity.IdentityError as exc:
                 return unauthorised(exc), None, None
+            refused = edge.too_many_reads(edge.client_address(request))
+            if refused:
+                return response.json({"error": refused}, status=429), None, None
             return None, learner, await store.sessions(request.app.ctx.agent, learner=learner)
 
         @bp.route("/api/progress", methods=["GET", "OPTIONS"])

@@ -118,11 +118,15 @@ class LeanSQLTrackerStore(SQLTrackerStore):
         return found
 
     def learner_conversations(self, learner: Text) -> dict[Text, list[dict]]:
-        """The conversations that may be this learner's, with their events: those with a message,
-        or a session start, whose metadata names the learner, and the one whose id is the learner's
-        id. Found by index, so the cost grows with the learner's conversations, not the table's.
-        Which learner a conversation belongs to is still the reader's rule (coach.transcript):
-        callers keep only those it gives to this learner."""
+        """The conversations that may be this learner's (:meth:`learner_candidates`), with their events."""
+        return self.conversations(self.learner_candidates(learner))
+
+    def learner_candidates(self, learner: Text) -> list[Text]:
+        """The conversations that may be this learner's: those with a message, or a session start,
+        whose metadata names the learner, and the one whose id is the learner's id. Found by index,
+        so the cost grows with the learner's conversations, not the table's. Which learner a
+        conversation belongs to is still the reader's rule (coach.transcript): callers keep only
+        those it gives to this learner."""
         self._learner_indexes()
         user, slot = self._learner_expressions()
         table = self._table_name()
@@ -131,15 +135,22 @@ class LeanSQLTrackerStore(SQLTrackerStore):
             f"UNION SELECT sender_id FROM {table} WHERE type_name = 'slot' AND action_name = :slot AND {slot} = :learner")
         with self.session_scope() as session:
             senders = {sender for (sender,) in session.execute(query, {"learner": learner, "slot": _SESSION_METADATA})}
-        return self.conversations(sorted(senders | {learner}))
+        return sorted(senders | {learner})
 
-    def conversation_versions(self) -> dict[Text, tuple[int, int]]:
-        """Every conversation's number of events and last event id, from the sender_id index alone:
-        a conversation whose pair is unchanged has no new event (events are only ever added)."""
+    def conversation_versions(self, senders: Optional[list[Text]] = None) -> dict[Text, tuple[int, int]]:
+        """Every conversation's (or these conversations') number of events and last event id, from
+        the sender_id index alone: a conversation whose pair is unchanged has no new event (events
+        are only ever added), so what was built from it before still holds."""
         c = self.table.c
         query = sa.select(c.sender_id, sa.func.count(), sa.func.max(c.id)).group_by(c.sender_id)
         with self.session_scope() as session:
-            return {sender: (count, last) for sender, count, last in session.execute(query)}
+            if senders is None:
+                return {sender: (count, last) for sender, count, last in session.execute(query)}
+            found = {}
+            for chunk in _chunks(sorted(set(senders))):
+                found.update({sender: (count, last) for sender, count, last in
+                              session.execute(query.where(c.sender_id.in_(chunk)))})
+            return found
 
     def outline_events(self, senders: list[Text]) -> dict[Text, tuple[list[dict], float | None, float | None]]:
         """For each conversation, its events cut down to what the reader (coach.transcript) needs for

@@ -14,6 +14,7 @@ import psycopg2
 import pytest
 import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from channels import store as reads
@@ -117,9 +118,10 @@ async def test_the_trainers_list_counts_everything_and_builds_only_its_page(stor
     agent = SimpleNamespace(tracker_store=store)
     everything = results.filter_sessions(await reads.sessions(agent))
     reads._outlines.clear()
-    built = []
-    real = reads.build_sessions
-    monkeypatch.setattr(reads, "build_sessions", lambda found, *a: built.extend(s for s, _ in found) or real(found, *a))
+    reads._built.clear()
+    read = []
+    real = store.conversations
+    monkeypatch.setattr(store, "conversations", lambda senders: read.extend(senders) or real(senders))
     matching, shown = await reads.session_page(agent, {}, page=2, per_page=2)
     page = results.session_list(matching, {}, 2, 2, shown)
     whole = results.session_list(everything, {})
@@ -127,8 +129,31 @@ async def test_the_trainers_list_counts_everything_and_builds_only_its_page(stor
         {k: whole[k] for k in ("count", "finished", "learners", "by_scenario")}
     assert (page["page"], page["pages"], page["per_page"]) == (2, 3, 2)
     assert page["sessions"] == whole["sessions"][2:4]  # the same rows, reports and all
-    assert sorted(built) == sorted(s["sender_id"] for s in page["sessions"])  # nothing else was built
-    # A conversation with a new event is read again; the others are not.
+    assert sorted(read) == sorted(s["sender_id"] for s in page["sessions"])  # nothing else was read in full
+    read.clear()
+    matching, shown = await reads.session_page(agent, {}, page=2, per_page=2)
+    assert results.session_list(matching, {}, 2, 2, shown) == page and read == []  # unchanged: not read again
     filtered, _ = await reads.session_page(agent, {"learner": "bo"}, 1, 50)
     assert sorted(s.sender_id for s in filtered) == ["s-2", "s-4"]
     assert len(made) == 6
+
+
+async def test_a_learners_progress_reads_their_conversations_again_only_when_they_change(store, monkeypatch):
+    made = await held_many(store)
+    agent = SimpleNamespace(tracker_store=store)
+    read = []
+    real = store.conversations
+    monkeypatch.setattr(store, "conversations", lambda senders: read.extend(senders) or real(senders))
+    reads._built.clear()
+    first = await reads.sessions(agent, learner="alex")
+    assert sorted(read) == sorted(["alex", "s-1", "s-3", "s-4", "s-empty"])  # the candidates, by index
+    read.clear()
+    assert [s.sender_id for s in await reads.sessions(agent, learner="alex")] == [s.sender_id for s in first]
+    assert read == []
+    more = next(c for c in made if c.sender == "s-3")
+    tracker = await store.retrieve_full_tracker("s-3")  # one more learner turn in one of alex's conversations
+    tracker.update(UserUttered("and what else?", {"name": "ask_strengths", "confidence": 0.9},
+                               metadata={"learner": "alex"}, timestamp=more.events[-1]["timestamp"] + 5))
+    await store.save(tracker)
+    after = {s.sender_id: s for s in await reads.sessions(agent, learner="alex")}
+    assert read == ["s-3"] and after["s-3"].turns == first[[s.sender_id for s in first].index("s-3")].turns + 1

@@ -229,6 +229,13 @@ def test_rotating_conversation_and_learner_ids_from_one_client_hit_a_limit(hard)
     assert refused.status_code == 429 and f"at most {RATE} a minute" in refused.json()["error"]
     assert web(hard, f"rot-{uuid.uuid4().hex[:10]}", "hello", ip, {"learner": f"{learner}-b"}).status_code == 200
 
+    # Progress and records (open to anyone without the portal secret) count against the address too.
+    ip = client()
+    codes = [requests.get(f"{hard.rasa_url}/chat/api/{'progress' if i % 2 else 'record'}", timeout=60,
+                          params={"learner": f"learner-{uuid.uuid4().hex}"}, headers={"X-Real-IP": ip}).status_code
+             for i in range(PER_ADDRESS + 1)]
+    assert codes == [200] * PER_ADDRESS + [429]
+
 
 # --- F8: request size, nesting and slow clients ---------------------------------------------
 

@@ -19,8 +19,17 @@ from playwright.sync_api import expect
 from tests.conftest import ROOT, TRAINER_TOKEN
 from tests.e2e.test_rest_conversations import STRONG as STRONG_ERIC
 from tests.web.chat_page import VERDICTS, ChatPage, bucket, history, judged_mean, run_axe
-from tests.web.held import (CHECKLIST, STRONG, day_after, expected_sessions, final_report, hold, learner_turns,
-                            new_learner, tracker_events)
+from tests.web.held import (
+    CHECKLIST,
+    STRONG,
+    day_after,
+    expected_sessions,
+    final_report,
+    hold,
+    learner_turns,
+    new_learner,
+    tracker_events,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -158,6 +167,7 @@ def test_sign_in_then_sessions_by_scenario_and_date(page, bot, held, screenshots
         expect(row.locator('[data-col="learners"]')).to_have_text(str(len({s.learner for s in group})))
     # One page of sessions (50, newest first); the counts above cover them all.
     expect(page.locator(".tr-sessions tbody tr")).to_have_count(min(len(everything), PER_PAGE))
+    expect(page.get_by_role("navigation", name="Pages of sessions")).to_have_count(1 if len(everything) > PER_PAGE else 0)
     page.screenshot(path=str(screenshots / "trainer-sessions.png"), full_page=True)
     assert run_axe(page) == []
 
@@ -215,6 +225,39 @@ def test_sign_in_then_sessions_by_scenario_and_date(page, bot, held, screenshots
     page.get_by_role("button", name="Sign out").click()
     expect(page.get_by_label("Trainer token")).to_be_visible()
     assert page.evaluate(f"() => sessionStorage.getItem({KEY!r})") is None
+
+
+def test_the_session_list_is_paged_and_counts_every_session(trainer, bot, held):
+    """Issue 14, F4: the list sends one page of rows (the API takes page and limit), with counts over
+    every session the filters select, and the page links to the next and previous pages."""
+    def listing(bot, **params) -> requests.Response:
+        return requests.get(f"{bot.rasa_url}/trainer/api/sessions", params=params, timeout=60,
+                            headers={"Authorization": f"Bearer {TRAINER_TOKEN}"})
+
+    everything = sorted(expected_sessions(bot), key=lambda s: (s.started or 0, s.sender_id), reverse=True)
+    assert len(everything) >= 3
+    first = listing(bot, limit="2").json()
+    assert (first["count"], first["page"], first["per_page"], first["pages"]) == (len(everything), 1, 2, -(-len(everything) // 2))
+    assert [r["sender_id"] for r in first["sessions"]] == [s.sender_id for s in everything[:2]]
+    second = listing(bot, limit="2", page="2").json()
+    assert [r["sender_id"] for r in second["sessions"]] == [s.sender_id for s in everything[2:4]]
+    assert second["by_scenario"] == first["by_scenario"] and second["count"] == first["count"]
+    assert listing(bot, limit="1000").status_code == 400 and listing(bot, page="0").status_code == 400
+
+    page = trainer("#/sessions?limit=2")
+    pages = page.get_by_role("navigation", name="Pages of sessions")
+    expect(pages).to_contain_text(f"Page 1 of {first['pages']}")
+    expect(pages.get_by_role("link", name="Previous page")).to_have_count(0)
+    expect(page.locator(".tr-sessions tbody tr")).to_have_count(2)
+    pages.get_by_role("link", name="Next page").click()
+    expect(page).to_have_url(f"{bot.rasa_url}/trainer/#/sessions?limit=2&page=2")
+    ready(page)
+    assert page.locator(".tr-sessions tbody tr").evaluate_all("rows => rows.map(r => r.dataset.sender)") == \
+        [s.sender_id for s in everything[2:4]]
+    expect(page.locator(".tr-summary")).to_have_attribute("data-count", str(len(everything)))
+    pages.get_by_role("link", name="Previous page").click()
+    expect(page).to_have_url(f"{bot.rasa_url}/trainer/#/sessions?limit=2")
+    assert run_axe(page) == []
 
 
 def test_a_sessions_transcript_shows_moves_forms_disclosures_and_the_report(trainer, bot, held, screenshots):

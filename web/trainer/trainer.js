@@ -2,7 +2,9 @@
  * outcomes-coach: results for trainers, at /trainer/. No build step; plain DOM and SVG.
  *
  * Views (the part after # in the address): #/sessions, #/session?sender=..., #/cohort and
- * #/scenarios; sessions and cohort take the filters scenario, from, to and learner.
+ * #/scenarios; sessions and cohort take the filters scenario, from, to and learner. The session
+ * list is paged (page, and limit sessions a page): the coach builds only the page it shows, and
+ * its counts cover every session the filters select.
  *
  * Every call to the trainer API carries the trainer token as `Authorization: Bearer ...`. The
  * trainer types it once; it is kept in this tab's sessionStorage (gone when the tab closes) and
@@ -48,6 +50,10 @@ const TEXT = {
   byScenario: "Sessions by scenario",
   allSessions: "Sessions, newest first",
   noSessions: "No sessions match these filters.",
+  pages: "Pages of sessions",
+  pageOf: (d) => `Page ${d.page} of ${d.pages}`,
+  previous: "Previous page",
+  next: "Next page",
   cols: {
     scenario: "Scenario", sessions: "Sessions", finished: "Finished", learners: "Learners",
     started: "Started (UTC)", learner: "Learner", turns: "Turns", outcomes: "Outcomes drawn out",
@@ -298,9 +304,25 @@ async function scenarioOptions(extra) {
   return list;
 }
 
+/** Links to the pages before and after this one (with the same filters), when there is more than one. */
+function pager(data, values, limit) {
+  if (data.pages <= 1) return null;
+  const link = (page) => {
+    const query = new URLSearchParams();
+    for (const [key, value] of Object.entries({ ...values, limit })) if (value) query.set(key, value);
+    if (page > 1) query.set("page", String(page));
+    return `#/sessions${query.toString() ? `?${query}` : ""}`;
+  };
+  return el("nav", { class: "tr-pager", "aria-label": TEXT.pages },
+    data.page > 1 ? el("a", { href: link(data.page - 1), rel: "prev" }, TEXT.previous) : null,
+    el("span", { class: "tr-page" }, TEXT.pageOf(data)),
+    data.page < data.pages ? el("a", { href: link(data.page + 1), rel: "next" }, TEXT.next) : null);
+}
+
 async function sessions(params) {
   const values = filterValues(params);
-  const data = await api("sessions", values);
+  const limit = params.get("limit") || "";
+  const data = await api("sessions", { ...values, page: params.get("page") || "", limit });
   lastList = location.hash || "#/sessions";
   const choices = await scenarioOptions([...data.by_scenario.map((r) => r.scenario), values.scenario]);
   const note = el("p", { class: "tr-status", role: "status" });
@@ -346,6 +368,7 @@ async function sessions(params) {
     el("h3", { id: "tr-all-sessions" }, TEXT.allSessions),
     data.sessions.length ? el("div", { class: "tr-scroll", tabindex: "0", role: "region", "aria-labelledby": "tr-all-sessions" }, list)
       : el("p", {}, TEXT.noSessions),
+    pager(data, values, limit),
   ];
 }
 
