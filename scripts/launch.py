@@ -77,7 +77,8 @@ def action_server_env(proc_env: dict) -> dict:
     """The action server's environment. rasa-sdk takes the address it listens on only from
     SANIC_HOST (its default is 0.0.0.0, every interface, and it has no authentication), so it gets
     BIND_HOST there: loopback unless the settings say otherwise."""
-    return {**proc_env, "SANIC_HOST": proc_env["BIND_HOST"]}
+    return {**{k: v for k, v in proc_env.items() if k != "RASA_API_TOKEN"},  # it has no use for it
+            "SANIC_HOST": proc_env["BIND_HOST"]}
 
 
 def latest_model(models_dir: Path = ROOT / "models") -> Path:
@@ -241,8 +242,8 @@ def start_bot(overrides: dict | None = None, log_dir: Path | None = None, model:
                action_server_env(proc_env))
         args = [sys.executable, "-m", "server", "run", "--model", str(model), "--endpoints", "endpoints.yml",
                 "--credentials", "credentials.yml", "--interface", host, "--port", env["RASA_PORT"]]
-        if api:
-            args += ["--enable-api", "--auth-token", env["RASA_API_TOKEN"]]
+        if api:  # the token travels in RASA_API_TOKEN (server/api_token.py), never in argv, where ps shows it
+            args += ["--enable-api"]
         server("Rasa server", args, f"{bot.rasa_url}/", "rasa", proc_env)
     except BaseException:
         bot.stop()

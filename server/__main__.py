@@ -1,15 +1,17 @@
-"""``python -m server <rasa arguments>``: Rasa's own command line, with server/store_failures.py and
-server/speedups.py applied first."""
+"""``python -m server <rasa arguments>``: Rasa's own command line, with server/store_failures.py,
+server/api_token.py and server/speedups.py applied first."""
 
 import sys
 
-from server import speedups, store_failures
+from server import api_token, speedups, store_failures
+from server.pinned import PatchRefused
 
 
 def main() -> None:
     try:
         store_failures.apply()  # always: a failed save must fail the turn (not optional like speed)
-    except store_failures.PatchRefused as exc:
+        api_token.apply()  # always: the API token comes from RASA_API_TOKEN, never from argv
+    except PatchRefused as exc:
         sys.exit(f"The Rasa server will not start: {exc}")
     speedups.apply()
     from rasa.__main__ import main as rasa_main

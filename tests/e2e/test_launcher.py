@@ -155,6 +155,18 @@ def test_both_servers_listen_on_loopback_only(launched):
     assert listening_addresses(launched.rasa_port) == {loopback}
 
 
+@pytest.mark.parametrize("method, path", [
+    ("PUT", "/model"), ("POST", "/model/train"), ("DELETE", "/model"), ("POST", "/model/parse"),
+    ("GET", "/conversations/x/tracker"), ("POST", "/conversations/x/tracker/events"), ("GET", "/domain"),
+])
+def test_with_the_api_off_its_routes_are_refused(launched, method, path):
+    """make run leaves Rasa's HTTP API off (RASA_API_TOKEN empty): loading a model, training and
+    reading or writing trackers stay unreachable, whatever token is guessed (SECURITY.md)."""
+    for params in ({}, {"token": "a-guess"}, {"token": ""}):
+        resp = requests.request(method, f"{launched.rasa_url}{path}", params=params, json={}, timeout=30)
+        assert resp.status_code in (401, 403, 404), (method, path, params, resp.status_code)
+
+
 def test_a_killed_action_server_is_started_again_and_the_conversation_goes_on(launched, chat):
     pid = launched.servers()["actions"]
     os.kill(pid, signal.SIGKILL)
