@@ -8,12 +8,14 @@ RASA   := $(VENV)/bin/rasa
 export PYTHONPATH := $(CURDIR)
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export TF_CPP_MIN_LOG_LEVEL := 2
+# Rasa's telemetry is on by default; nothing leaves this machine (SECURITY.md).
+export RASA_TELEMETRY_ENABLED := false
 
 # Everything the trained model depends on: a change to any of these retrains, nothing else does.
 TRAIN_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
                 coach/question_form.py coach/moves.py
 
-.PHONY: help install train run shell test test-fast lint validate check-scenarios retention bench bench-nlu bench-latency bench-annomi bench-report bench-persona bench-load bench-records clean web-deps demo-portal
+.PHONY: help install train run shell test test-fast lint validate check-scenarios retention bench bench-nlu bench-latency bench-annomi bench-report bench-persona bench-load bench-records bench-coach clean web-deps demo-portal
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -44,7 +46,7 @@ check-scenarios: install ## check every scenario: validation, dry run, probes (s
 run: train ## install, train if needed, check scenarios, start the Rasa and action servers, ready to chat
 	$(PY) scripts/launch.py
 
-shell: train ## chat in the terminal (starts its own action server)
+shell: train ## chat in the terminal (uses a running make run's action server, else starts its own)
 	$(PY) scripts/launch.py --shell
 
 validate: install ## check the Rasa training data and domain (fails on warnings)
@@ -84,6 +86,9 @@ bench-latency: train ## p50/p95 of a REST turn and of /model/parse alone
 bench-annomi: train ## replay AnnoMI sessions: ROC AUC of the session score, question-form confusion
 	$(PY) bench/annomi.py
 
+bench-coach: train ## replay the calibration conversations (bench/calibration/): verdict agreement with an educator
+	$(PY) bench/coach.py
+
 bench-report: install ## time to build the feedback report for a 200-turn conversation
 	$(PY) bench/report.py
 
@@ -96,7 +101,7 @@ bench-load: train ## N concurrent learners (10, 50 and 200): turn latency, error
 bench-records: train ## a learner's progress and a trainer's page at 10,000 stored conversations, beside learners
 	$(PY) bench/records.py
 
-bench: bench-nlu bench-latency bench-annomi bench-report bench-persona bench-load bench-records ## run every benchmark
+bench: bench-nlu bench-latency bench-annomi bench-report bench-persona bench-load bench-records bench-coach ## run every benchmark
 
 retention: install ## delete conversations older than COACH_RETENTION_DAYS from the tracker store
 	$(PY) scripts/retention.py

@@ -255,7 +255,11 @@ class WebChatInput(InputChannel):
             if out.persona:  # the person spoke: their name and mood came with the line
                 return response.json({"sender": sender, "messages": m.present(out.messages),
                                       "persona": {k: v for k, v in out.persona.items() if k != "line"}})
-            return response.json(await conversation(agent, sender, out.messages, None))
+            try:
+                return response.json(await conversation(agent, sender, out.messages, None))
+            except Exception:  # the store could not be read back: show what the turn said (a notice)
+                logger.exception("webchat: could not read back the conversation of %s", sender)
+                return response.json({"sender": sender, "messages": m.present(out.messages), "persona": None})
 
         @bp.route("/api/history", methods=["GET", "OPTIONS"])
         async def history(request: Request) -> HTTPResponse:

@@ -73,6 +73,16 @@ def check_stores(env: dict) -> None:
     env["LOCK_STORE_TYPE"] = "stores.redis_lock.AtomicRedisLockStore" if env["LOCK_STORE"] == "redis" else "in_memory"
 
 
+def server_env(env: dict) -> dict:
+    """The servers' environment: ours and the settings (server/quiet.py hides the known start-up
+    notices of Rasa's libraries; TensorFlow's C++ log is kept to warnings and errors)."""
+    proc_env = {**os.environ, **env, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    proc_env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    proc_env.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    proc_env.setdefault("RASA_TELEMETRY_ENABLED", "false")  # no usage events or crash reports leave the machine
+    return proc_env
+
+
 def action_server_env(proc_env: dict) -> dict:
     """The action server's environment. rasa-sdk takes the address it listens on only from
     SANIC_HOST (its default is 0.0.0.0, every interface, and it has no authentication), so it gets
@@ -218,8 +228,7 @@ def start_bot(overrides: dict | None = None, log_dir: Path | None = None, model:
     if api and not env["RASA_API_TOKEN"]:
         raise LaunchError("Rasa's HTTP API needs a token: set RASA_API_TOKEN in .env.")
     model = model or latest_model()
-    proc_env = {**os.environ, **env, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    proc_env.setdefault("SQLALCHEMY_SILENCE_UBER_WARNING", "1")
+    proc_env = server_env(env)
     host = env["BIND_HOST"]
     local = "127.0.0.1" if host in ("", "0.0.0.0", "::") else host  # where the launcher reaches them
     bot = Bot(rasa_url=f"http://{local}:{env['RASA_PORT']}", action_url=f"http://{local}:{env['ACTION_PORT']}")
@@ -237,7 +246,7 @@ def start_bot(overrides: dict | None = None, log_dir: Path | None = None, model:
         return found
 
     try:
-        server("action server", [str(BIN / "rasa"), "run", "actions", "--actions", "actions",
+        server("action server", [sys.executable, "-m", "server", "run", "actions", "--actions", "actions",
                                  "--port", env["ACTION_PORT"]], f"{bot.action_url}/health", "actions",
                action_server_env(proc_env))
         args = [sys.executable, "-m", "server", "run", "--model", str(model), "--endpoints", "endpoints.yml",
@@ -297,11 +306,12 @@ def shell() -> int:
     """
     env = settings()
     check_scenarios(coach_settings.folder(env["COACH_SCENARIOS_DIR"]))
-    proc_env = {**os.environ, **env, "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    proc_env = server_env(env)
     health = f"http://127.0.0.1:{env['ACTION_PORT']}/health"
     actions = None
     if not _answers(health):
-        actions = subprocess.Popen([str(BIN / "rasa"), "run", "actions", "--actions", "actions", "--port", env["ACTION_PORT"]],
+        actions = subprocess.Popen([sys.executable, "-m", "server", "run", "actions", "--actions", "actions",
+                                    "--port", env["ACTION_PORT"]],
                                    cwd=ROOT, env=action_server_env(proc_env), stdout=subprocess.DEVNULL,
                                    stderr=subprocess.STDOUT)
     try:

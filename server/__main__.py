@@ -1,13 +1,15 @@
-"""``python -m server <rasa arguments>``: Rasa's own command line, with server/store_failures.py,
-server/api_token.py and server/speedups.py applied first."""
+"""``python -m server <rasa arguments>``: Rasa's own command line (both servers: ``run`` and
+``run actions``), with server/quiet.py, server/store_failures.py, server/api_token.py and
+server/speedups.py applied first."""
 
 import sys
 
-from server import api_token, speedups, store_failures
+from server import api_token, quiet, speedups, store_failures
 from server.pinned import PatchRefused
 
 
 def main() -> None:
+    quiet.apply()  # the known start-up notices of Rasa's libraries, nothing else
     try:
         store_failures.apply()  # always: a failed save must fail the turn (not optional like speed)
         api_token.apply()  # always: the API token comes from RASA_API_TOKEN, never from argv
