@@ -89,6 +89,50 @@ def run_axe(page: Page) -> list[dict]:
     return [v for v in found if v["impact"] in ("serious", "critical")]
 
 
+ARC_SHOWN = """(card, prefix) => {
+    const arc = card.querySelector(`.${prefix}-arc`);
+    if (!arc) return null;
+    const svg = arc.querySelector("svg");
+    const text = (selector) => { const e = arc.querySelector(selector); return e ? e.textContent : null; };
+    const line = svg && svg.querySelector("polyline");
+    return {
+      change: text(`.${prefix}-arc-change`), recovered: text(`.${prefix}-arc-recovered`),
+      role: svg && svg.getAttribute("role"), label: svg && svg.getAttribute("aria-label"),
+      title: svg && svg.querySelector("title") ? svg.querySelector("title").textContent : null,
+      points: svg ? [...svg.querySelectorAll("circle[data-turn]")].map((e) => ({
+        turn: Number(e.dataset.turn), rapport: Number(e.dataset.rapport), change: Number(e.dataset.change),
+        moved: e.dataset.moved === "true", marked: e.classList.contains(`${prefix}-arc-moved`),
+        r: Number(e.getAttribute("r")), cx: Number(e.getAttribute("cx")), cy: Number(e.getAttribute("cy")) })) : [],
+      line: line ? line.getAttribute("points").split(" ").map((xy) => xy.split(",").map(Number)) : [],
+      grid: svg ? svg.querySelectorAll(`line.${prefix}-arc-grid`).length : 0,
+      axis: svg ? [...svg.querySelectorAll(`text.${prefix}-arc-axis`)].map((e) => e.textContent) : [],
+      stray: svg ? [...svg.childNodes].filter((n) => n.nodeType !== Node.ELEMENT_NODE).length : 0,
+      head: [...arc.querySelectorAll("table thead th")].map((e) => e.textContent),
+      rows: [...arc.querySelectorAll("table tbody tr")].map((r) => [...r.children].map((e) => e.textContent)),
+    };
+  }"""
+
+
+def arc_shown(card, prefix: str) -> dict | None:
+    """What a report card shows of the conversation's arc (its classes start with `prefix`): the
+    words of change and recovery, the rapport chart's name, title, dots (from their data-turn,
+    data-rapport, data-change and data-moved, and where they are drawn), line, gridlines, axis
+    labels and anything in the SVG that is not an element (`stray`: none is drawn), and the table's
+    header and rows. None when the card shows no arc."""
+    shown = card.evaluate(ARC_SHOWN, prefix)
+    if shown:
+        shown["line"] = [tuple(xy) for xy in shown["line"]]
+    return shown
+
+
+def axe_on_card(page: Page, *path: str) -> list[dict]:
+    """Every axe-core violation (whatever its impact) inside one element, found by a chain of
+    selectors through shadow roots (e.g. ".oc-host", ".oc-report")."""
+    page.evaluate(AXE.read_text() + "\n;0")
+    return page.evaluate("""async (path) => (await axe.run({include: [path]}, {resultTypes: ['violations']})).violations
+        .map(v => ({id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.target.join(' '))}))""", list(path))
+
+
 def post(bot, sender: str, message: str, metadata: dict | None = None, origin: str | None = None) -> requests.Response:
     """One message through the chat's own API, as the widget sends it."""
     headers = {"Origin": origin} if origin else {}

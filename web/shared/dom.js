@@ -2,8 +2,8 @@
  * outcomes-coach: building the coach's own pages (trainer, progress) from plain DOM. An ES module,
  * served at /trainer/shared/dom.js and /chat/shared/dom.js.
  *
- * web/widget.js runs on other sites from one script tag, so it keeps a copy of el() (without SVG)
- * and pct(); the copies must stay the same as these (tests/web/test_shared.py compares them).
+ * web/widget.js runs on other sites from one script tag, so it keeps a copy of el() and pct() (and
+ * of SVG); the copies must stay the same as these (tests/web/test_shared.py compares them).
  */
 
 const SVG = "http://www.w3.org/2000/svg";
