@@ -63,6 +63,25 @@ LEAD_IN = re.compile(
     r"^(when|whenever|where|if|while|as|once|since|because|cos|after|before|now that|whereas)\s+"
     r"(i|you|u|we|he|she|they|it|there|your|my|his|her|their|the|this|that|people|mum|dad|someone)\b"
 )
+# Asking leave to ask, or inviting, before the question itself: "can I ask, what do you enjoy?"
+PERMISSION = re.compile(
+    r"^((can|could|may|might) i (just )?(ask|check)( you)?( something| a question)?|do you mind (me asking|if i ask)|"
+    r"if you don'?t mind (me )?(asking|my asking)|(so )?tell me|go on|let me ask( you)?|i (was )?wonder(ed|ing)|"
+    r"just wondering|out of interest|i'?m curious|be honest|honestly|(just )?(quickly|briefly))$"
+)
+# A topic named before the question about it: "what about your sister, do you see her?"
+TOPIC_LEAD = re.compile(r"^(what|how) about [a-z' ]{1,30}$")
+# Reflective openings: with a question mark but no question word they are still statements.
+REFLECTIVE = re.compile(
+    r"^(so |and so |sounds like|it sounds|that sounds|seems like|it seems|you sound|you seem|you feel|"
+    r"you're feeling|youre feeling|you've been feeling|i guess|i imagine|i'm hearing|im hearing|"
+    r"that must|it must|must be|i get the sense|it feels like|feels like)"
+)
+# Without a question mark, a closed question needs its auxiliary and subject ("do you drive").
+UNMARKED_CLOSED = re.compile(
+    r"^(do|does|did|are|is|was|were|have|has|had|can|could|would|will|should|shall|may|might|any|r|u)(n'?t)? "
+    r"(you|u|ya|he|she|they|we|it|there|anyone|anybody|someone|somebody|your|i)\b"
+)
 INNER_QUESTION = re.compile(
     r"\b(?:but|and|so)\s+((?:what|how|who|where|when|why|which|tell me|can you tell|could you tell)\b.*)$"
 )
@@ -140,8 +159,16 @@ def _questions(text: str) -> list[tuple[str, str, bool]]:
         starts = [(c, k) for c, k in kinds if k]
         # A lead-in clause ("when you say managing, what does that look like?") hangs on the
         # question after it: one question, not two.
-        while len(starts) >= 2 and LEAD_IN.match(_strip_fillers(starts[0][0])):
-            starts = starts[1:]
+        # So do "can I ask, ...", "tell me, ...", "what about your sister, ..." before a question,
+        # and a "when that happened" clause trailing after one.
+        if len(starts) >= 2:
+            kept = [(c, k) for c, k in starts
+                    if not (LEAD_IN.match(_strip_fillers(c)) or PERMISSION.match(_strip_fillers(c)))]
+            if kept and kept[0] is not starts[0] and TOPIC_LEAD.match(_strip_fillers(kept[0][0])) and len(kept) >= 2:
+                kept = kept[1:]
+            elif len(kept) >= 2 and TOPIC_LEAD.match(_strip_fillers(kept[0][0])):
+                kept = kept[1:]
+            starts = kept or starts[-1:]
         if not starts and marked:
             # "the nurse told me some of it but how was it for you?": the question starts
             # after a conjunction inside the clause.
@@ -152,6 +179,10 @@ def _questions(text: str) -> list[tuple[str, str, bool]]:
             if starts:
                 # Every clause that opens like a question is one; "what about X, or Y" stays one.
                 units.extend((c, k, True) for c, k in starts)
+            elif REFLECTIVE.match(_strip_fillers(body)) or REFLECTIVE.match(body):
+                # A reflection said with a rising tone ("so the garden keeps you going?") is not a
+                # question (design/practitioner-moves.md, labelling conventions).
+                continue
             else:
                 # A statement with a question mark ("you live alone?") asks for a yes or no.
                 units.append((body, "closed", True))
@@ -159,7 +190,8 @@ def _questions(text: str) -> list[tuple[str, str, bool]]:
             # No question mark: only a clause that opens like a question counts, and only the
             # first one (people drop the "?" when typing fast, rarely twice in one sentence).
             first = starts[:1]
-            units.extend((c, k, False) for c, k in first if not _looks_like_statement(c))
+            units.extend((c, k, False) for c, k in first if not _looks_like_statement(c)
+                         and not (k == "closed" and not UNMARKED_CLOSED.match(_strip_fillers(c))))
     return units
 
 
