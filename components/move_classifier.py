@@ -39,23 +39,8 @@ from components import turns
 MOVES = "moves"
 LIFE_AREA = "life_area"
 
-# Moves whose life area never varies: their examples need no area label of their own.
-FIXED_AREA = {
-    "greet": "none",
-    "introduce": "none",
-    "agree_agenda": "none",
-    "goodbye": "none",
-    "explain_process": "none",
-    "request_feedback": "none",
-    "request_hint": "none",
-    "out_of_scope": "none",
-    "ask_network": "people",
-    "ask_community": "places_community",
-    "ask_daily_life": "daily_routine",
-    "ask_risk": "safety",
-    "ask_good_life": "future_hopes",
-    "ask_care_needs": "health_body",
-}
+# Moves whose life area never varies need no area label of their own (components.turns).
+FIXED_AREA = turns.MOVE_AREA
 
 
 def example_from_message(message: Message) -> Optional[turns.Example]:
@@ -86,6 +71,7 @@ class MoveClassifier(IntentClassifier, GraphComponent):
             "meta_threshold": defaults.meta_threshold,
             "fallback_threshold": defaults.fallback_threshold,
             "unit_min_confidence": defaults.unit_min_confidence,
+            "primary_rule_bonus": defaults.primary_rule_bonus,
             "area_primary_weight": defaults.area_primary_weight,
             "ranking_length": defaults.ranking_length,
             "random_seed": 2718,
@@ -123,6 +109,7 @@ class MoveClassifier(IntentClassifier, GraphComponent):
             meta_threshold=float(c["meta_threshold"]),
             fallback_threshold=float(c["fallback_threshold"]),
             unit_min_confidence=float(c["unit_min_confidence"]),
+            primary_rule_bonus=float(c["primary_rule_bonus"]),
             area_primary_weight=float(c["area_primary_weight"]),
             ranking_length=int(c["ranking_length"]),
         )

@@ -31,6 +31,31 @@ ASKING = (
     "ask_what_matters", "ask_good_life", "ask_desired_outcome", "ask_scaling", "confirm_outcome",
     "plan_next_steps", "ask_problems", "ask_care_needs", "ask_risk", "clarify",
 )
+WHO_COULD = re.compile(r"\b(who|anyone|anybody|someone|somebody) (else )?(could|might|would|can|will|do you know who)\b|"
+                       r"\bwho (else )?(do you know|is there) (who|that) (could|might|would|can)\b")
+# Moves about no area of the person's life (design/practitioner-moves.md: "greetings, agenda,
+# process and meta talk"), and small talk, which may or may not be about one.
+NO_AREA_MOVES = ("greet", "introduce", "agree_agenda", "goodbye", "explain_process", "request_feedback",
+                 "request_hint", "out_of_scope", "nlu_fallback")
+ANY_AREA_MOVES = ("small_talk",)
+# The area a move is always about ("do you see much of Karen?" is about people): its examples
+# need no area label of their own.
+MOVE_AREA = {
+    "greet": "none",
+    "introduce": "none",
+    "agree_agenda": "none",
+    "goodbye": "none",
+    "explain_process": "none",
+    "request_feedback": "none",
+    "request_hint": "none",
+    "out_of_scope": "none",
+    "ask_network": "people",
+    "ask_community": "places_community",
+    "ask_daily_life": "daily_routine",
+    "ask_risk": "safety",
+    "ask_good_life": "future_hopes",
+    "ask_care_needs": "health_body",
+}
 # Listening statements that a following question takes the lead from.
 LISTENING = ("reflect", "summarise", "affirm", "empathise")
 
@@ -59,10 +84,17 @@ SUBORDINATE = re.compile(
     re.I,
 )
 WORDS = re.compile(r"[a-z0-9']+")
+GREETING_HEAD = re.compile(
+    r"^\s*(?:hi|hello|hiya|hey|heya|morning|good (?:morning|afternoon|evening)|afternoon|evening)"
+    r"(?: there| again| both| all)?(?:,?\s+(?:(?:mrs|miss|mr|ms|dr)\.?\s*)?[a-z]+\b)?\s*(?:[,!.]+|\s-\s)\s*",
+    re.I,
+)
 FILLERS = {
     "ok", "okay", "right", "yeah", "yes", "yep", "mm", "mmm", "hmm", "mhm", "um", "umm", "erm", "er",
     "ah", "oh", "ooh", "aw", "aww", "so", "well", "sure", "alright", "now", "and", "gosh", "wow",
-    "uh", "huh", "no", "ahh", "oof", "oh dear", "dear",
+    "uh", "huh", "no", "ahh", "oof", "oh dear", "dear", "lovely", "brilliant", "great", "thanks", "thank you",
+    "cheers", "fab", "perfect", "nice", "i see", "oh right", "ah right", "fair enough", "bless", "ta",
+    "ok thanks", "okay thanks", "right ok", "ok lovely", "oh lovely", "aw bless", "ah ok", "oh ok",
 }
 # A check on what was just said ("have I got that?", "is that right?"): part of what it checks.
 CHECK_TAG = re.compile(
@@ -113,6 +145,10 @@ def segment(text: str) -> list[str]:
             joined[-1] = (joined[-1][0], e)
         else:
             joined.append((s, e))
+    # "hi eric, i'm sam from the council": the greeting is a unit of its own.
+    greeting = GREETING_HEAD.match(text)
+    if greeting and joined and greeting.end() < joined[0][1] and WORDS.search(text[greeting.end():joined[0][1]].lower()):
+        joined = [(joined[0][0], greeting.end()), (greeting.end(), joined[0][1])] + joined[1:]
     units: list[tuple[int, int]] = []
     for s, e in joined:
         for s2, e2 in _split_spans(text, s, e, INNER_BREAK):
@@ -140,11 +176,61 @@ def _comma_question_split(text: str, start: int, end: int) -> list[tuple[int, in
 # The classifier
 # ---------------------------------------------------------------------------------------------
 
+# Common first names (British and Irish, old and young; none that is also an everyday word):
+# the words of a turn say what it does, a name only who it is about. Each becomes "qname", so
+# that one scenario's people (a husband in a story about nights) do not pull every turn naming
+# them towards one move or area, and a new scenario's names read the same as the old.
+NAMES = frozenset("""
+aaron abbie abdul abi adam adrian agnes aidan ailsa alan alex alfie ali alice alison alun amanda
+amy andrew andy angela ann anna anne annie anthony arthur ashley audrey barbara barry bella ben
+beryl beth bethan betty bev billy bob brenda brian bridget bryn carl carol caroline catherine cath
+charlie charlotte chloe chris christine claire colin connor craig dai dan daniel danny dave david
+dean debbie dennis derek dev doreen doris dorothy dylan eddie edith eileen elaine eleanor ella
+ellie emily emma eric ethel evan evie fatima frank fred freda gareth gary gavin gemma geoff george
+georgia gill gillian glenys gordon graham gwen gwyn hamid hannah harry heather helen huw ian irene
+isla iwan jackie jacob jade jake james jamie jan jane janet jason jay jean jeff jen jenny jess
+jessica jim jimmy jo joan joanne joe john jon josh joyce judith julie karen kate katie kay keith
+kelly ken kev kevin kieran kim kirsty laura lauren leanne lee leon lesley lewis lisa liz lorraine
+louise lucy luke lynn maggie mair malcolm margaret maria marie martin mary matt maureen megan mel
+michael michelle mike mohammed molly nathan neil nell nia nicola nigel noreen norman olivia oliver
+owen pam pat patricia paul pauline pete peter phil phyllis polly priya rachel rebecca rhi rhian
+rhiannon richard rita rob robert ron ruth ryan sally sam sandra sara sarah scott sean sharon shaun
+sheila shirley sian siobhan simon sophie stacey steph stephen steve stuart susan tom tony tracey
+trevor vera vicky vince wendy william yvonne zoe
+""".split())
+
+
 def normalise(text: str) -> str:
-    """Lower case, straight apostrophes, and the question mark kept as a word of its own."""
+    """Lower case, straight apostrophes, names as "qname", the question mark a word of its own."""
     t = (text or "").lower().replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
     t = re.sub(r"\?+", " qmark ", t)
+    t = NAME_WORD.sub(lambda m: "qname" + (m.group(2) or "") if m.group(1) in NAMES else m.group(0), t)
     return re.sub(r"\s+", " ", t).strip()
+
+
+NAME_WORD = re.compile(r"\b([a-z]+)('s|s')?\b")
+
+
+LEAD, END = "qposlead ", "qposend "
+
+
+def placed(pieces: list[str]) -> list[str]:
+    """Pieces of a turn of several pieces, each marked with its place: a piece before another
+    (most often a reflection or a greeting) or the last one (most often the question)."""
+    if len(pieces) < 2:
+        return list(pieces)
+    return [LEAD + p for p in pieces[:-1]] + [END + pieces[-1]]
+
+
+def with_form(text: str) -> str:
+    """The words, plus the question form as a word ("qfopen", "qfnone", ...) and the piece's place
+    in the turn: whether a piece asks at all separates a reflection from a question about the
+    same thing."""
+    place = ""
+    for marker in (LEAD, END):
+        if text.startswith(marker):
+            text, place = text[len(marker):], " " + marker.strip()
+    return normalise(text) + " qf" + question_form(text).name + place
 
 
 def build_vectoriser(word_ngrams: int = 2, char_min: int = 2, char_max: int = 5, max_features: int = 200000):
@@ -152,7 +238,7 @@ def build_vectoriser(word_ngrams: int = 2, char_min: int = 2, char_max: int = 5,
     from sklearn.pipeline import FeatureUnion
 
     return FeatureUnion([
-        ("words", TfidfVectorizer(preprocessor=normalise, ngram_range=(1, word_ngrams), sublinear_tf=True,
+        ("words", TfidfVectorizer(preprocessor=with_form, ngram_range=(1, word_ngrams), sublinear_tf=True,
                                   token_pattern=r"[a-z0-9']+", min_df=1, dtype=np.float32)),
         ("chars", TfidfVectorizer(preprocessor=normalise, analyzer="char_wb", ngram_range=(char_min, char_max),
                                   sublinear_tf=True, min_df=2, max_features=max_features, dtype=np.float32)),
@@ -253,9 +339,10 @@ class Unit:
 class TurnSettings:
     """The reading rules' numbers, chosen on our own training data by cross-validation."""
 
-    meta_threshold: float = 0.5          # a meta move below this goes to the best role-play move
-    fallback_threshold: float = 0.2      # a primary move below this becomes nlu_fallback
+    meta_threshold: float = 0.6          # a meta move below this goes to the best role-play move
+    fallback_threshold: float = 0.3      # a primary move below this becomes nlu_fallback
     unit_min_confidence: float = 0.0     # a non-primary unit below this is not a move of its own
+    primary_rule_bonus: float = 0.2      # how much the "last question leads" rule outweighs the whole turn
     area_primary_weight: float = 0.6     # life area: weight of the primary unit against the whole turn
     ranking_length: int = 5
 
@@ -274,15 +361,17 @@ class TurnReader:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def units(self, text: str) -> list[Unit]:
+    def units(self, text: str) -> tuple[list[Unit], dict]:
+        """The turn's pieces with their move probabilities, and the whole turn's probabilities."""
         pieces = segment(text)
-        probs = self.moves.proba(pieces)
-        return [Unit(p, dict(zip(self.moves.labels, map(float, row)))) for p, row in zip(pieces, probs)]
+        probs = self.moves.proba(placed(pieces) + [text] if len(pieces) > 1 else pieces)
+        rows = [dict(zip(self.moves.labels, map(float, row))) for row in probs]
+        return [Unit(p, row) for p, row in zip(pieces, rows)], rows[-1]
 
     def read(self, text: str) -> dict:
         """The parse fields for one turn: intent, intent_ranking, moves, life_area."""
         s = self.settings
-        units = self.units(text)
+        units, whole = self.units(text)
         for u in units:
             u.move, u.confidence = u.best()
             if u.move in META and u.confidence < s.meta_threshold:
@@ -290,18 +379,22 @@ class TurnReader:
             u.asks = u.move in ASKING or question_form(u.text).name != "none"
             u.texts = [u.text]
         units = self._merge(units)
-        primary = self._primary(units)
-        if s.unit_min_confidence > 0 and len(units) > 1:
-            keep = [u for u in units if u is primary or u.confidence >= s.unit_min_confidence]
-            units = keep
+        primary = self._primary(units, whole, s.primary_rule_bonus)
+        units = self._who_could_help(units)
+        if len(units) > 1:
+            # A lead-in that the classifier is unsure of, and the whole turn does not bear out,
+            # is not a move of its own ("I've read the notes, but ... what happened?").
+            units = [u for u in units if u is primary or u.confidence >= s.unit_min_confidence
+                     or whole.get(u.move, 0.0) >= s.unit_min_confidence]
         moves = [{"name": u.move, "confidence": round(u.confidence, 4), "text": " ".join(u.texts)} for u in units]
+        confidence = max(primary.confidence, whole.get(primary.move, 0.0)) if len(units) > 1 else primary.confidence
         ranking = sorted(((m, p) for m, p in primary.probs.items()
                           if m != primary.move and (m not in META or p >= s.meta_threshold)),
                          key=lambda kv: -kv[1])[: s.ranking_length - 1]
-        intent = {"name": primary.move, "confidence": round(primary.confidence, 4)}
+        intent = {"name": primary.move, "confidence": round(confidence, 4)}
         intent_ranking = [intent] + [{"name": m, "confidence": round(p, 4)} for m, p in ranking]
         area = self._area(text, " ".join(primary.texts), primary.move)
-        if primary.confidence < s.fallback_threshold:
+        if confidence < s.fallback_threshold:
             intent = {"name": "nlu_fallback", "confidence": round(s.fallback_threshold, 4)}
             intent_ranking = [intent] + intent_ranking
             moves = [{"name": "nlu_fallback", "confidence": intent["confidence"], "text": (text or "").strip()}]
@@ -349,21 +442,43 @@ class TurnReader:
         return merged
 
     @staticmethod
-    def _primary(units: list[Unit]) -> Unit:
+    def _who_could_help(units: list[Unit]) -> list[Unit]:
+        """"Who could give you a lift?" is plan_next_steps + ask_network (the contract's
+        labelling conventions): a next step that asks who is also about the person's network."""
+        out: list[Unit] = []
+        for i, u in enumerate(units):
+            out.append(u)
+            nxt = units[i + 1].move if i + 1 < len(units) else None
+            if u.move == "plan_next_steps" and WHO_COULD.search(" ".join(u.texts).lower()) and nxt != "ask_network":
+                out.append(Unit(u.text, u.probs, "ask_network", u.probs.get("ask_network", 0.0), True, list(u.texts)))
+        return out
+
+    @staticmethod
+    def _primary(units: list[Unit], whole: dict, rule_bonus: float) -> Unit:
+        """The question the person should answer (the last one) leads a turn of statements and
+        questions, else the last statement; the whole turn's reading of each move weighs in, so
+        a context sentence before a one-move turn does not take the lead."""
         if len(units) == 1:
             return units[0]
         asking = [u for u in units if u.asks and u.move not in META]
-        if asking:
-            # A summary checked with a tag stays a summary; otherwise the last question leads.
-            return asking[-1]
-        return units[-1]
+        by_rule = asking[-1] if asking else units[-1]
+        return max(units, key=lambda u: whole.get(u.move, 0.0) + (rule_bonus if u is by_rule else 0.0))
 
     def _area(self, text: str, primary_text: str, primary_move: str) -> dict:
+        """The life area: `none` for greetings, agenda, process and meta talk (the contract);
+        for small talk whatever the words say; for every other move the likeliest real area."""
         w = self.settings.area_primary_weight
         both = self.areas.proba([primary_text, text])
         probs = w * both[0] + (1 - w) * both[1]
+        labels = self.areas.labels
+        if primary_move in NO_AREA_MOVES and "none" in labels:
+            return {"name": "none", "confidence": round(max(float(probs[labels.index("none")]), 0.5), 4)}
+        probs = probs.copy()
+        if primary_move not in ANY_AREA_MOVES and "none" in labels:
+            probs[labels.index("none")] = 0.0
+        probs = probs / max(float(probs.sum()), 1e-9)
         i = int(np.argmax(probs))
-        return {"name": self.areas.labels[i], "confidence": round(float(probs[i]), 4)}
+        return {"name": labels[i], "confidence": round(float(probs[i]), 4)}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -392,9 +507,11 @@ def unit_examples(examples: Sequence[Example]) -> tuple[list[str], list[str]]:
             texts.append(e.text)
             labels.append(e.primary)
             continue
+        texts.append(e.text)  # the whole turn, read as its primary move
+        labels.append(e.primary)
         pieces = fold(segment(e.text))
         if len(pieces) == len(e.moves):
-            texts.extend(pieces)
+            texts.extend(placed(pieces))
             labels.extend(e.moves)
         else:
             groups = align(pieces, e.moves)
