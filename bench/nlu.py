@@ -124,8 +124,8 @@ def realistic(parses: list[dict], turns: list[dict]) -> dict:
         "form_accuracy": round(sum(g == p for g, p in forms) / len(forms), 4) if forms else None,
         "life_area_accuracy": round(sum(g == p for g, p in areas) / len(areas), 4) if areas else None,
         "top_primary_confusions": {f"{g}->{p}": n for (g, p), n in confusions.most_common(15)},
-        "form_confusion": {f"{g}->{p}": n for (g, p), n in Counter(forms).most_common() if g != p},
-        "life_area_confusion": {f"{g}->{p}": n for (g, p), n in Counter(areas).most_common(12) if g != p},
+        "form_confusion": dict(Counter(f"{g}->{p}" for g, p in forms if g != p).most_common()),
+        "life_area_confusion": dict(Counter(f"{g}->{p}" for g, p in areas if g != p).most_common(12)),
     }
 
 

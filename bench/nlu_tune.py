@@ -53,7 +53,7 @@ class Memo:
 
 
 def memoise(reader: turns.TurnReader, test: list[turns.Example]) -> turns.TurnReader:
-    pieces = [p for e in test for p in turns.segment(e.text)]
+    pieces = [p for e in test for p in turns.placed(turns.segment(e.text))] + [e.text for e in test]
     primaries = []
     for e in test:  # the life area reads the primary piece's words, in any grouping of pieces
         ps = turns.segment(e.text)
@@ -73,8 +73,11 @@ def evaluate(readings: list[tuple[turns.Example, dict]]) -> dict:
         have = Counter(m["name"] for m in r["moves"])
         return all(have[m] >= c for m, c in Counter(e.moves).items())
 
+    found = sum(sum(min(Counter(m["name"] for m in r["moves"])[x], c) for x, c in Counter(e.moves).items())
+                for e, r in readings)
     return {
         "primary": round(sum(r["intent"]["name"] == e.primary for e, r in readings) / n, 4),
+        "move_precision": round(found / max(1, sum(len(r["moves"]) for _, r in readings)), 4),
         "compound_primary": round(sum(r["intent"]["name"] == e.primary for e, r in compound) / max(1, len(compound)), 4),
         "compound_every_move": round(sum(every(e, r) for e, r in compound) / max(1, len(compound)), 4),
         "fallback": round(sum(r["intent"]["name"] == "nlu_fallback" for _, r in readings) / n, 4),
@@ -90,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--C", type=float, nargs="*", default=[1.0])
     parser.add_argument("--meta", type=float, nargs="*", default=[0.0, 0.3, 0.4, 0.5, 0.6, 0.7])
     parser.add_argument("--fallback", type=float, nargs="*", default=[0.0, 0.1, 0.15, 0.2, 0.25, 0.3])
+    parser.add_argument("--bonus", type=float, nargs="*", default=[0.2])
+    parser.add_argument("--unit-min", type=float, nargs="*", default=[0.0])
     args = parser.parse_args(argv)
     examples = load()
     print(f"{len(examples)} training examples, {sum(len(e.moves) > 1 for e in examples)} compound; "
@@ -101,13 +106,15 @@ def main(argv: list[str] | None = None) -> int:
             train = [e for j, f in enumerate(parts) if j != i for e in f]
             models.append((memoise(turns.train(train, C=C), parts[i]), parts[i]))
         print(f"C={C}: trained {args.folds} folds in {time.perf_counter() - started:.1f} s")
-        for meta in args.meta:
-            for fallback in args.fallback:
-                readings = []
-                for reader, test in models:
-                    reader.settings = turns.TurnSettings(meta_threshold=meta, fallback_threshold=fallback)
-                    readings.extend((e, reader.read(e.text)) for e in test)
-                print(f"  meta {meta:.2f} fallback {fallback:.2f}: {evaluate(readings)}")
+        grid = [(m, f, b, u) for m in args.meta for f in args.fallback for b in args.bonus for u in args.unit_min]
+        for meta, fallback, bonus, unit_min in grid:
+            readings = []
+            for reader, test in models:
+                reader.settings = turns.TurnSettings(meta_threshold=meta, fallback_threshold=fallback,
+                                                     primary_rule_bonus=bonus, unit_min_confidence=unit_min)
+                readings.extend((e, reader.read(e.text)) for e in test)
+            print(f"  meta {meta:.2f} fallback {fallback:.2f} bonus {bonus:.2f} unit_min {unit_min:.2f}: "
+                  f"{evaluate(readings)}")
     return 0
 
 
