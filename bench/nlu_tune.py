@@ -95,6 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fallback", type=float, nargs="*", default=[0.0, 0.1, 0.15, 0.2, 0.25, 0.3])
     parser.add_argument("--bonus", type=float, nargs="*", default=[0.2])
     parser.add_argument("--unit-min", type=float, nargs="*", default=[0.0])
+    parser.add_argument("--context", type=float, nargs="*", default=[0.0])
     args = parser.parse_args(argv)
     examples = load()
     print(f"{len(examples)} training examples, {sum(len(e.moves) > 1 for e in examples)} compound; "
@@ -106,14 +107,17 @@ def main(argv: list[str] | None = None) -> int:
             train = [e for j, f in enumerate(parts) if j != i for e in f]
             models.append((memoise(turns.train(train, C=C), parts[i]), parts[i]))
         print(f"C={C}: trained {args.folds} folds in {time.perf_counter() - started:.1f} s")
-        grid = [(m, f, b, u) for m in args.meta for f in args.fallback for b in args.bonus for u in args.unit_min]
-        for meta, fallback, bonus, unit_min in grid:
+        grid = [(m, f, b, u, c) for m in args.meta for f in args.fallback for b in args.bonus
+                for u in args.unit_min for c in args.context]
+        for meta, fallback, bonus, unit_min, context in grid:
             readings = []
             for reader, test in models:
                 reader.settings = turns.TurnSettings(meta_threshold=meta, fallback_threshold=fallback,
-                                                     primary_rule_bonus=bonus, unit_min_confidence=unit_min)
+                                                     primary_rule_bonus=bonus, unit_min_confidence=unit_min,
+                                                     context_weight=context)
                 readings.extend((e, reader.read(e.text)) for e in test)
-            print(f"  meta {meta:.2f} fallback {fallback:.2f} bonus {bonus:.2f} unit_min {unit_min:.2f}: "
+            print(f"  meta {meta:.2f} fallback {fallback:.2f} bonus {bonus:.2f} unit_min {unit_min:.2f} "
+                  f"context {context:.2f}: "
                   f"{evaluate(readings)}")
     return 0
 

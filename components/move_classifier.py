@@ -72,6 +72,7 @@ class MoveClassifier(IntentClassifier, GraphComponent):
             "fallback_threshold": defaults.fallback_threshold,
             "unit_min_confidence": defaults.unit_min_confidence,
             "primary_rule_bonus": defaults.primary_rule_bonus,
+            "context_weight": defaults.context_weight,
             "area_primary_weight": defaults.area_primary_weight,
             "ranking_length": defaults.ranking_length,
             "random_seed": 2718,
@@ -110,6 +111,7 @@ class MoveClassifier(IntentClassifier, GraphComponent):
             fallback_threshold=float(c["fallback_threshold"]),
             unit_min_confidence=float(c["unit_min_confidence"]),
             primary_rule_bonus=float(c["primary_rule_bonus"]),
+            context_weight=float(c["context_weight"]),
             area_primary_weight=float(c["area_primary_weight"]),
             ranking_length=int(c["ranking_length"]),
         )

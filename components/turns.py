@@ -1,12 +1,14 @@
 """Read a whole learner turn: every move in it, the primary move and the life area.
 
 Practitioners rarely say one thing at a time ("that must have been frightening. who did you
-ring?"), so a turn is cut into units (sentences, and clauses joined by a dash, a semicolon or a
-comma before a new question), each unit is classified by a fast linear model over word and
-character n-grams, and the units are put back together by the contract in
-design/practitioner-moves.md: adjacent units with the same move are one move, a check tag ("have I
-got that?") belongs to what it checks, and the primary move is the question the person should
-answer, if there is one.
+ring?"), so a turn is cut into units (sentences, a greeting, and clauses joined by a dash, a
+semicolon or a comma before a new question), each unit is classified by a fast linear model over
+word and character n-grams (with its question form and its place in the turn), and the units
+are put back together by the contract in design/practitioner-moves.md: fillers ("ok", "lovely")
+belong to the next unit, a check tag ("have I got that?") to what it checks, adjacent units with
+the same move are one move, and the primary move is the question the person should answer, if
+there is one, weighed against the same model's reading of the whole turn (so a context sentence
+before a one-move question does not take the lead).
 
 Rasa-free on purpose, so benchmarks and tests can train and read turns in seconds;
 ``components.move_classifier`` wraps it as a Rasa NLU component.
@@ -343,6 +345,7 @@ class TurnSettings:
     fallback_threshold: float = 0.3      # a primary move below this becomes nlu_fallback
     unit_min_confidence: float = 0.0     # a non-primary unit below this is not a move of its own
     primary_rule_bonus: float = 0.2      # how much the "last question leads" rule outweighs the whole turn
+    context_weight: float = 0.7          # the whole turn's share in deciding the primary piece's move
     area_primary_weight: float = 0.6     # life area: weight of the primary unit against the whole turn
     ranking_length: int = 5
 
@@ -380,6 +383,17 @@ class TurnReader:
             u.texts = [u.text]
         units = self._merge(units)
         primary = self._primary(units, whole, s.primary_rule_bonus)
+        if len(units) > 1 and s.context_weight > 0:
+            # A short question reads in the light of what came before it ("you've got the club
+            # and Pat. who else?"): its move is decided with the whole turn's reading.
+            w = s.context_weight
+            mixed = {m: (1 - w) * p + w * whole.get(m, 0.0) for m, p in primary.probs.items()
+                     if (m in ASKING) == (primary.move in ASKING) and (m not in META or p >= s.meta_threshold)}
+            if mixed:
+                move = max(mixed, key=mixed.get)
+                others = [u for u in units if u is not primary and u.move == move]
+                if not others:
+                    primary.move, primary.confidence = move, max(primary.probs.get(move, 0.0), mixed[move])
         units = self._who_could_help(units)
         if len(units) > 1:
             # A lead-in that the classifier is unsure of, and the whole turn does not bear out,
@@ -450,7 +464,7 @@ class TurnReader:
             out.append(u)
             nxt = units[i + 1].move if i + 1 < len(units) else None
             if u.move == "plan_next_steps" and WHO_COULD.search(" ".join(u.texts).lower()) and nxt != "ask_network":
-                out.append(Unit(u.text, u.probs, "ask_network", u.probs.get("ask_network", 0.0), True, list(u.texts)))
+                out.append(Unit(u.text, u.probs, "ask_network", u.confidence, True, list(u.texts)))
         return out
 
     @staticmethod
