@@ -13,7 +13,7 @@ export RASA_TELEMETRY_ENABLED := false
 
 # Everything the trained model depends on: a change to any of these retrains, nothing else does.
 TRAIN_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
-                coach/question_form.py coach/moves.py
+                coach/__init__.py coach/question_form.py coach/moves.py
 
 .PHONY: help install train run shell test test-fast lint validate check-scenarios retention bench bench-nlu bench-latency bench-annomi bench-report bench-persona bench-load bench-records bench-coach clean web-deps demo-portal
 
