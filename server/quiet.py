@@ -22,8 +22,25 @@ KNOWN = (  # (module whose DeprecationWarnings are hidden, why they are known)
 )
 
 
+# The modules that print them when first imported: imported here once with those notices
+# silenced, so the later imports (already cached) print nothing. Rasa's CLI inserts its own
+# "once" filter for UserWarning later, ahead of any filter set here, and pyparsing's notices are
+# UserWarnings too, so filters alone would not hold.
+NOISY_IMPORTS = ("pkg_resources", "sanic_cors.extension", "matplotlib.fontconfig_pattern", "matplotlib.pyplot",
+                 "rasa.shared.utils.validation", "rasa.core.tracker_store")
+
+
 def apply() -> None:
+    import importlib
+
     import sanic  # noqa: F401 - import first: it adds its own "once" filter at import time
 
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for name in NOISY_IMPORTS:
+            try:
+                importlib.import_module(name)
+            except ImportError:  # pragma: no cover - a library Rasa may drop
+                pass
     for module, _why in KNOWN:
         warnings.filterwarnings("ignore", category=DeprecationWarning, module=module)
