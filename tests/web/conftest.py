@@ -6,6 +6,8 @@ installs Chromium and axe-core; Playwright never downloads a browser of its own.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from playwright.sync_api import sync_playwright
 
