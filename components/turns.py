@@ -400,7 +400,8 @@ class TurnReader:
             # is not a move of its own ("I've read the notes, but ... what happened?").
             units = [u for u in units if u is primary or u.confidence >= s.unit_min_confidence
                      or whole.get(u.move, 0.0) >= s.unit_min_confidence]
-        moves = [{"name": u.move, "confidence": round(u.confidence, 4), "text": " ".join(u.texts)} for u in units]
+        moves = [{"name": u.move, "confidence": round(u.confidence, 4), "text": words}
+                 for u, words in zip(units, _own_words(text, units))]
         confidence = max(primary.confidence, whole.get(primary.move, 0.0)) if len(units) > 1 else primary.confidence
         ranking = sorted(((m, p) for m, p in primary.probs.items()
                           if m != primary.move and (m not in META or p >= s.meta_threshold)),
@@ -415,6 +416,7 @@ class TurnReader:
         return {"intent": intent, "intent_ranking": intent_ranking, "moves": moves, "life_area": area}
 
     def _merge(self, units: list[Unit]) -> list[Unit]:
+        """Fold fillers and check tags into their neighbours and join adjacent same moves."""
         # Fillers ("ok", "right", "yeah so") belong to the next unit, or the last one.
         out: list[Unit] = []
         pending: list[str] = []
@@ -493,6 +495,27 @@ class TurnReader:
         probs = probs / max(float(probs.sum()), 1e-9)
         i = int(np.argmax(probs))
         return {"name": labels[i], "confidence": round(float(probs[i]), 4)}
+
+
+def _own_words(text: str, units: list[Unit]) -> list[str]:
+    """Each move's words as the learner typed them (dashes and all), from its first piece to its
+    last; pieces are exact substrings of the turn, found in order."""
+    out, cursor = [], 0
+    for u in units:
+        first = text.find(u.texts[0], cursor)
+        if first < 0:
+            out.append(" ".join(u.texts))
+            continue
+        end, at = first, first
+        for piece in u.texts:
+            at = text.find(piece, at)
+            if at < 0:
+                break
+            end = at + len(piece)
+        out.append(text[first:end].strip())
+        # "Who could help?" read as two moves shares its words: the next move may start here.
+        cursor = first if u is not units[-1] and units[units.index(u) + 1].texts == u.texts else end
+    return out
 
 
 # ---------------------------------------------------------------------------------------------

@@ -89,7 +89,27 @@ def test_a_role_play_line_about_the_past_is_not_goodbye(move_classifier):
 def test_a_summary_checked_with_a_tag_stays_a_summary(move_classifier):
     out = parse(move_classifier, "so it's the plot, arthur next door and nell from chapel - have i got that?")
     assert out["intent"]["name"] == "summarise"
-    assert [m["name"] for m in out["moves"]] == ["summarise"]
+    assert out["moves"] == [{"name": "summarise", "confidence": out["intent"]["confidence"],
+                             "text": "so it's the plot, arthur next door and nell from chapel - have i got that?"}]
+
+
+def test_each_move_carries_the_learners_own_words_and_fillers_are_no_move(move_classifier):
+    text = "Lovely. So the dog gets you out every day - who else do you see when you're out?"
+    out = parse(move_classifier, text)
+    assert [m["name"] for m in out["moves"]] == ["reflect", "ask_network"]
+    assert [m["text"] for m in out["moves"]] == ["Lovely. So the dog gets you out every day",
+                                                 "who else do you see when you're out?"]
+
+
+def test_who_could_help_is_a_next_step_and_about_the_network(move_classifier):
+    out = parse(move_classifier, "who could give you a lift to the club on fridays?")
+    assert out["intent"]["name"] == "plan_next_steps"
+    assert [m["name"] for m in out["moves"]] == ["plan_next_steps", "ask_network"]
+
+
+def test_greetings_agenda_and_process_are_about_no_life_area(move_classifier):
+    assert parse(move_classifier, "hi eric, lovely to meet you")["life_area"]["name"] == "none"
+    assert parse(move_classifier, "is now still a good time to talk?")["life_area"]["name"] == "none"
 
 
 def test_life_area_and_the_contract_shape(move_classifier):
