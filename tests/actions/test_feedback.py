@@ -50,7 +50,8 @@ async def test_goodbye_gives_persona_close_then_text_and_payload_report():
     learner = [e["text"] for e in conv.events if e["event"] == "user"]
     for c in report["criteria"]:
         for ev in c["evidence"]:
-            assert learner[ev["turn"] - 1] == ev["text"]
+            # the whole turn, or in a compound turn the earning move's own words from it
+            assert ev.get("turn_text", ev["text"]) == learner[ev["turn"] - 1] and ev["text"] in learner[ev["turn"] - 1]
 
 
 async def test_checklist_through_the_actions():
