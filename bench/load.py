@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.common import free_port, loopback, pct, session_from  # noqa: E402
+from coach.texts import render  # noqa: E402
 from scripts.launch import start_bot  # noqa: E402
 
 TOKEN = "bench-load"
@@ -71,18 +72,29 @@ def summary(times: list[float]) -> dict:
     return {"p50": round(statistics.median(times), 1), "p95": round(pct(times, 95), 1), "n": len(times)}
 
 
+NOTICES = {render(key) for key in ("notice_slow", "notice_no_reply", "notice_not_saved")}
+SLOW = "slow: answered with the still-working notice"
+
+
 def send(s: requests.Session, url: str, channel: str, sender: str, text: str) -> str | None:
-    """One learner message; None when it was answered, else what went wrong."""
+    """One learner message; None when it was answered, SLOW when the coach's notice came instead
+    of the reply (channels/guard.py: after COACH_REPLY_TIMEOUT_S), else what went wrong."""
     try:
         if channel == "web":
             r = s.post(f"{url}/chat/api/message", json={"sender": sender, "message": text}, timeout=120)
-            ok = r.status_code == 200 and r.json().get("messages")
+            shown = r.json().get("messages") if r.status_code == 200 else None
         else:
             r = s.post(f"{url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=120)
-            ok = r.status_code == 200 and r.json()
-        return None if ok else f"HTTP {r.status_code} / empty reply"
+            shown = r.json() if r.status_code == 200 else None
+        if not shown:
+            return f"HTTP {r.status_code} / empty reply"
+        texts = [m.get("text") for m in shown]
+        return SLOW if texts and all(t in NOTICES for t in texts if t) and any(t in NOTICES for t in texts) else None
     except (requests.RequestException, ValueError) as exc:
-        return type(exc).__name__
+        cause = exc.__context__ or exc.__cause__
+        while getattr(cause, "__context__", None) is not None:  # the socket's own error, under urllib3's
+            cause = cause.__context__
+        return f"{type(exc).__name__} ({type(cause).__name__})" if cause is not None else type(exc).__name__
 
 
 def run(url: str, pids: list[int], learners: int, turns: int, think: tuple[float, float], seed: int,
@@ -90,6 +102,7 @@ def run(url: str, pids: list[int], learners: int, turns: int, think: tuple[float
     latencies: list[float] = []
     starts: list[float] = []  # web chat: opening the chat (the brief), before the learner types
     errors: list[str] = []
+    slow = [0]  # turns answered with the still-working notice instead of the reply
     lock = threading.Lock()
     peak = [rss_mb(pids)]
     done = threading.Event()
@@ -104,7 +117,9 @@ def run(url: str, pids: list[int], learners: int, turns: int, think: tuple[float
             err = send(s, url, channel, sender, "/session_start")
             with lock:
                 starts.append(1000 * (time.perf_counter() - t0))
-                if err:
+                if err == SLOW:
+                    slow[0] += 1
+                elif err:
                     errors.append(err)
             time.sleep(rng.uniform(*think))
         for text in CONVERSATION[:turns]:
@@ -113,7 +128,9 @@ def run(url: str, pids: list[int], learners: int, turns: int, think: tuple[float
             ms = 1000 * (time.perf_counter() - t0)
             with lock:
                 latencies.append(ms)
-                if err:
+                if err == SLOW:
+                    slow[0] += 1
+                elif err:
                     errors.append(err)
             time.sleep(rng.uniform(*think))
 
@@ -131,6 +148,7 @@ def run(url: str, pids: list[int], learners: int, turns: int, think: tuple[float
         t.join()
     done.set()
     return {"learners": learners, "turns": len(latencies), "errors": len(errors), "error_kinds": sorted(set(errors)),
+            "slow_notices": slow[0],
             "seconds": round(time.perf_counter() - started, 1),
             "turn_ms": {"p50": round(pct(latencies, 50), 1), "p95": round(pct(latencies, 95), 1), "p99": round(pct(latencies, 99), 1)},
             "session_start_ms": {"p50": round(pct(starts, 50), 1), "max": round(max(starts), 1)} if starts else None,
@@ -172,6 +190,7 @@ def main() -> int:
         t = r["turn_ms"]
         print(f"{r['learners']:>3} learners: {r['turns']} turns in {r['seconds']} s; turn latency p50 {t['p50']} ms, "
               f"p95 {t['p95']} ms, p99 {t['p99']} ms; errors {r['errors']} {r['error_kinds'] or ''}; "
+              f"answered with the still-working notice {r['slow_notices']}; "
               f"servers' memory peak {r['server_rss_mb_peak']} MB"
               + (f"; opening the chat p50 {r['session_start_ms']['p50']} ms" if r["session_start_ms"] else ""))
     by_n = {r["learners"]: r for r in result["runs"]}

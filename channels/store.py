@@ -18,6 +18,7 @@ last request is not judged again.
 from __future__ import annotations
 
 import asyncio
+import heapq
 import threading
 from collections import OrderedDict
 from typing import Callable, Optional
@@ -36,6 +37,9 @@ _built_lock = threading.Lock()
 OUTLINES_SIZE = 200_000
 _outlines: dict[str, tuple[tuple, Optional[results.Session]]] = {}
 _outlines_lock = threading.Lock()
+# Every conversation's version, kept up to date from the events added since `last_id` (the store's
+# changes_since), and the outlines sorted newest first for the last state seen.
+_state: dict = {"store": None, "last_id": 0, "total": 0, "versions": {}, "ordered": None, "token": None}
 
 
 def scenarios() -> tuple[Callable, dict[str, str]]:
@@ -137,23 +141,73 @@ def built_by_version(store, senders: list[str], versions: dict, scenario_for: Ca
     return found
 
 
-def _outlines_now(store, current: Optional[dict] = None) -> list[results.Session]:
-    """Every conversation's outline (those with a learner turn), reading only conversations with
-    new events since the last call."""
-    current = store.conversation_versions() if current is None else current
+def versions_now(store) -> tuple[dict, tuple]:
+    """Every conversation's version now, and a token that changes whenever any does: from the
+    events added since the last call, or read whole the first time and when events went missing or
+    came late."""
     with _outlines_lock:
+        same = _state["store"] is store
+        last, total, versions = _state["last_id"], _state["total"], _state["versions"]
+    if same:
+        top, count, changed = store.changes_since(last)
+        if changed:
+            versions = dict(versions)
+            for sender, (added, newest) in changed.items():
+                old = versions.get(sender, (0, 0))
+                versions[sender] = (old[0] + added, max(old[1], newest))
+            total += sum(added for added, _ in changed.values())
+    if not same or total != count:  # first, deleted (retention), or written late by another server
+        versions = store.conversation_versions()
+        total, top = sum(n for n, _ in versions.values()), max([0, *(newest for _, newest in versions.values())])
+    with _outlines_lock:
+        if not same:  # another store (tests; a restarted agent): nothing seen before holds for it
+            _state.update(ordered=None, token=None)
+            _outlines.clear()
+        _state.update(store=store, last_id=top, total=total, versions=versions)
+    return versions, (id(store), top, total)
+
+
+def _newest_first(session: results.Session) -> tuple:
+    return (session.started or 0, session.sender_id)  # as results.filter_sessions orders them
+
+
+def _outlines_now(store, current: Optional[dict] = None, token=None) -> list[results.Session]:
+    """Every conversation's outline (those with a learner turn), newest first, reading only
+    conversations with new events since the last call, and keeping the order of the others."""
+    if current is None:
+        current, token = versions_now(store)
+    with _outlines_lock:
+        if token is not None and _state["token"] == token and _state["ordered"] is not None:
+            return _state["ordered"]
         stale = [sender for sender, version in current.items() if _outlines.get(sender, (None,))[0] != version]
+        before = _state["ordered"]
     read = store.outline_events(stale) if stale else {}
     fresh = {sender: (current[sender], results.outline(sender, *read[sender]) if sender in read else None)
              for sender in stale}
     with _outlines_lock:
         _outlines.update(fresh)
-        for gone in [sender for sender in _outlines if sender not in current]:  # deleted by retention
-            del _outlines[gone]
-        found = [_outlines[sender][1] for sender in current if _outlines[sender][1] is not None]
+        gone = [sender for sender in _outlines if sender not in current]  # deleted by retention
+        for sender in gone:
+            del _outlines[sender]
+        if before is None or gone or len(_outlines) > OUTLINES_SIZE:
+            ordered = sorted((o for _, o in _outlines.values() if o is not None), key=_newest_first, reverse=True)
+        else:  # the order so far, with changed conversations in place and new ones merged in
+            changed = {sender: outline for sender, (_, outline) in fresh.items()}
+            kept, moved = [], []
+            for old in before:
+                if old.sender_id not in changed:
+                    kept.append(old)
+                    continue
+                outline = changed.pop(old.sender_id)
+                if outline is not None:
+                    (kept if outline.started == old.started else moved).append(outline)
+            moved += [o for o in changed.values() if o is not None]
+            ordered = list(heapq.merge(kept, sorted(moved, key=_newest_first, reverse=True), key=_newest_first,
+                                       reverse=True)) if moved else kept
         if len(_outlines) > OUTLINES_SIZE:  # far beyond any cohort: read them afresh next time
             _outlines.clear()
-    return found
+        _state.update(ordered=ordered, token=token)
+    return ordered
 
 
 async def session_page(agent, filters: dict, page: int = 1,
@@ -168,8 +222,8 @@ async def session_page(agent, filters: dict, page: int = 1,
         return found, results.page_of(found, page, per_page)
 
     def read_and_build() -> tuple[list[results.Session], list[results.Session]]:
-        current = store.conversation_versions()
-        matching = results.filter_sessions(_outlines_now(store, current), **filters)
+        current, token = versions_now(store)
+        matching = results.select(_outlines_now(store, current, token), **filters)  # already newest first
         wanted = [s.sender_id for s in results.page_of(matching, page, per_page)]
         built = built_by_version(store, wanted, current, scenario_for, versions)
         return matching, [built[sender] for sender in wanted if built.get(sender) is not None]

@@ -141,7 +141,8 @@ class TrainerInput(InputChannel):
                 return error(str(exc), 400)
             matching, shown = await store.session_page(request.app.ctx.agent, filters, page, per_page)
             _, titles = await store.live_scenarios()
-            return ok(results.session_list(matching, titles, page, per_page, shown))
+            # Counting thousands of sessions takes a moment: in a worker thread, not on the event loop.
+            return ok(await asyncio.to_thread(results.session_list, matching, titles, page, per_page, shown))
 
         @bp.route("/api/session", methods=["GET"])
         async def session(request: Request) -> HTTPResponse:
@@ -161,7 +162,7 @@ class TrainerInput(InputChannel):
                 found, _ = await filtered(request)
             except m.BadRequest as exc:
                 return error(str(exc), 400)
-            return ok(results.cohort(found))
+            return ok(await asyncio.to_thread(results.cohort, found))
 
         @bp.route("/api/export.csv", methods=["GET"])
         async def export(request: Request) -> HTTPResponse:
@@ -170,7 +171,7 @@ class TrainerInput(InputChannel):
             except m.BadRequest as exc:
                 return error(str(exc), 400)
             day = datetime.now(timezone.utc).date().isoformat()
-            return response.text(results.to_csv(found), content_type="text/csv; charset=utf-8", headers={
+            return response.text(await asyncio.to_thread(results.to_csv, found), content_type="text/csv; charset=utf-8", headers={
                 **NO_STORE, "Content-Disposition": f'attachment; filename="outcomes-coach-sessions-{day}.csv"'})
 
         async def filtered(request: Request) -> tuple[list[results.Session], dict[str, str]]:

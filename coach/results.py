@@ -131,6 +131,16 @@ def sessions_from_trackers(trackers: Iterable[tuple[str, list[dict]]],
 
 def filter_sessions(sessions: Iterable[Session], scenario: str | None = None, date_from: str | None = None,
                     date_to: str | None = None, learner: str | None = None) -> list[Session]:
+    """The sessions the filters select, newest first."""
+    found = select(sessions, scenario, date_from, date_to, learner)
+    return sorted(found, key=lambda s: (s.started or 0, s.sender_id), reverse=True)  # newest first, stable
+
+
+def select(sessions: Iterable[Session], scenario: str | None = None, date_from: str | None = None,
+           date_to: str | None = None, learner: str | None = None) -> list[Session]:
+    """The sessions the filters select, in the order given."""
+    if not (scenario or date_from or date_to or learner):
+        return list(sessions)
     out = []
     for s in sessions:
         if scenario and s.scenario != scenario:
@@ -142,7 +152,7 @@ def filter_sessions(sessions: Iterable[Session], scenario: str | None = None, da
         if date_to and s.date > date_to:
             continue
         out.append(s)
-    return sorted(out, key=lambda s: (s.started or 0, s.sender_id), reverse=True)  # newest first, stable
+    return out
 
 
 def cohort(sessions: list[Session]) -> dict:
@@ -169,13 +179,24 @@ def mean_score(session: Session) -> float | None:
 
 def by_scenario(sessions: list[Session], titles: dict[str, str] | None = None) -> list[dict]:
     """Sessions, finished sessions and learners per scenario, the busiest first (no scenario last)."""
-    groups: dict[str | None, list[Session]] = {}
+    return _tally(sessions, titles)[1]
+
+
+def _tally(sessions: list[Session], titles: dict[str, str] | None = None) -> tuple[set, list[dict]]:
+    """Every learner, and the rows of :func:`by_scenario`, in one pass (the trainer's list counts
+    thousands of sessions on every request)."""
+    groups: dict[str | None, list] = {}
     for s in sessions:
-        groups.setdefault(s.scenario, []).append(s)
-    rows = [{"scenario": sid, "title": (titles or {}).get(sid) or sid, "sessions": len(group),
-             "finished": sum(1 for s in group if s.finished), "learners": len({s.learner for s in group})}
-            for sid, group in groups.items()]
-    return sorted(rows, key=lambda r: (-r["sessions"], r["scenario"] is None, r["scenario"] or ""))
+        group = groups.get(s.scenario)
+        if group is None:
+            group = groups[s.scenario] = [0, 0, set()]
+        group[0] += 1
+        group[1] += bool(s.finished)
+        group[2].add(s.learner)
+    rows = [{"scenario": sid, "title": (titles or {}).get(sid) or sid, "sessions": n, "finished": done,
+             "learners": len(learners)} for sid, (n, done, learners) in groups.items()]
+    everyone = set().union(*(learners for _, _, learners in groups.values()))
+    return everyone, sorted(rows, key=lambda r: (-r["sessions"], r["scenario"] is None, r["scenario"] or ""))
 
 
 PER_PAGE = 50       # sessions per page of the trainer's list, unless the request asks for another number
@@ -200,9 +221,9 @@ def session_list(sessions: list[Session], titles: dict[str, str] | None = None, 
         rows.append({**s.summary(), "title": (titles or {}).get(s.scenario) or s.scenario,
                      "verdicts": _counts((s.report or {}).get("criteria", [])),
                      "mean_score": round(score, 2) if score is not None else None})
-    return {"count": len(sessions), "finished": sum(1 for s in sessions if s.finished),
-            "learners": len({s.learner for s in sessions}), "by_scenario": by_scenario(sessions, titles),
-            "page": page, "per_page": per_page, "pages": max(1, -(-len(sessions) // per_page)),
+    learners, per_scenario = _tally(sessions, titles)
+    return {"count": len(sessions), "finished": sum(r["finished"] for r in per_scenario),
+            "learners": len(learners), "by_scenario": per_scenario, "page": page, "per_page": per_page, "pages": max(1, -(-len(sessions) // per_page)),
             "sessions": rows}
 
 

@@ -192,7 +192,7 @@ SETTINGS: tuple[Setting, ...] = (
             "The largest request body the Rasa server reads; a larger one gets 413 before it is read."),
     Setting("COACH_REQUEST_TIMEOUT_S", "request_timeout_s", "10", seconds,
             "Seconds a client may pause while sending a request before the Rasa server drops it."),
-    Setting("COACH_KEEP_ALIVE_TIMEOUT_S", "keep_alive_timeout_s", "5", seconds,
+    Setting("COACH_KEEP_ALIVE_TIMEOUT_S", "keep_alive_timeout_s", "15", seconds,
             "Seconds an idle connection to the Rasa server stays open for the next request."),
     Setting("COACH_SCENARIO_MAX_KB", "scenario_max_kb", "1024", whole(1),
             "The largest scenario file read, in kilobytes; a larger one is refused with a problem."),

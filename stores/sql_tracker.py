@@ -152,6 +152,23 @@ class LeanSQLTrackerStore(SQLTrackerStore):
                               session.execute(query.where(c.sender_id.in_(chunk)))})
             return found
 
+    def changes_since(self, last_id: int) -> tuple[int, int, dict[Text, tuple[int, int]]]:
+        """What was added after event id `last_id`: the highest id now, how many events the table
+        holds, and for each conversation with new events how many and its last id. Cheap (a range
+        of the primary key, and a count of the smallest index); callers keep
+        :meth:`conversation_versions` up to date with it, and read that again when the count says
+        events went missing (retention deleted some) or arrived out of order."""
+        c = self.table.c
+        query = sa.select(c.sender_id, c.id).where(c.id > last_id)  # grouped here: a GROUP BY would scan an index
+        changed: dict[Text, tuple[int, int]] = {}
+        with self.session_scope() as session:
+            for sender, event_id in session.execute(query):
+                count, last = changed.get(sender, (0, 0))
+                changed[sender] = (count + 1, max(last, event_id))
+            total = session.execute(sa.select(sa.func.count()).select_from(self.table)).scalar_one()
+        top = max([last_id, *(last for _, last in changed.values())])
+        return top, total, changed
+
     def outline_events(self, senders: list[Text]) -> dict[Text, tuple[list[dict], float | None, float | None]]:
         """For each conversation, its events cut down to what the reader (coach.transcript) needs for
         a session's outline (who, which scenario, learner turns and their moves, where sessions

@@ -157,3 +157,22 @@ async def test_a_learners_progress_reads_their_conversations_again_only_when_the
     await store.save(tracker)
     after = {s.sender_id: s for s in await reads.sessions(agent, learner="alex")}
     assert read == ["s-3"] and after["s-3"].turns == first[[s.sender_id for s in first].index("s-3")].turns + 1
+
+
+async def test_the_trainers_counts_follow_new_and_deleted_conversations(store):
+    """The list keeps every conversation's version from the events added since the last request,
+    and reads them all again when events went missing (retention deleted a conversation)."""
+    made = await held_many(store)
+    agent = SimpleNamespace(tracker_store=store)
+    reads._outlines.clear()
+    matching, _ = await reads.session_page(agent, {}, 1, 50)
+    assert len(matching) == 5
+    newest = await held(STRONG[:2], "s-new", "cy", 1_790_000_000, goodbye=False)
+    await keep(store, newest)
+    matching, _ = await reads.session_page(agent, {}, 1, 50)
+    assert [s.sender_id for s in matching][:1] == ["s-new"] and len(matching) == 6
+    with store.engine.begin() as connection:  # as scripts/retention.py deletes a conversation
+        connection.execute(sa.text("DELETE FROM events WHERE sender_id = 's-2'"))
+    matching, _ = await reads.session_page(agent, {}, 1, 50)
+    assert "s-2" not in {s.sender_id for s in matching} and len(matching) == 5
+    assert len(made) == 6
