@@ -364,7 +364,7 @@ async function sessions(params) {
     el("p", { class: "tr-summary", "data-count": data.count }, TEXT.summary(data)),
     el("p", {}, csv), note,
     el("h3", { id: "tr-by-scenario" }, TEXT.byScenario),
-    data.by_scenario.length ? el("div", { class: "tr-scroll" }, byScenario) : el("p", {}, TEXT.noSessions),
+    data.by_scenario.length ? el("div", { class: "tr-scroll", tabindex: "0", role: "region", "aria-labelledby": "tr-by-scenario" }, byScenario) : el("p", {}, TEXT.noSessions),
     el("h3", { id: "tr-all-sessions" }, TEXT.allSessions),
     data.sessions.length ? el("div", { class: "tr-scroll", tabindex: "0", role: "region", "aria-labelledby": "tr-all-sessions" }, list)
       : el("p", {}, TEXT.noSessions),
@@ -443,7 +443,7 @@ async function cohort(params) {
       el("ul", { class: "tr-legend" }, BUCKETS.map((v) => el("li", {},
         el("span", { class: `tr-swatch tr-${v}`, "aria-hidden": "true" }), LABELS[v])))),
     el("p", { class: "tr-muted" }, TEXT.cohortNote),
-    el("div", { class: "tr-scroll" }, table(TEXT.tableCaption,
+    el("div", { class: "tr-scroll", tabindex: "0", role: "region", "aria-label": TEXT.tableCaption }, table(TEXT.tableCaption,
       [c.criterion, c.met, c.partly, c.not_met, c.not_judged, c.mean], rows, { class: "tr-cohort" })),
   ];
 }
@@ -512,7 +512,8 @@ async function scenarios() {
   return [
     heading(TEXT.views.scenarios),
     el("p", {}, TEXT.filesIntro),
-    el("div", { class: "tr-scroll" }, table(null, [c.file, c.scenario, c.conversation, c.status, c.problems, c.probes], rows,
+    el("div", { class: "tr-scroll", tabindex: "0", role: "region", "aria-label": TEXT.views.scenarios },
+      table(null, [c.file, c.scenario, c.conversation, c.status, c.problems, c.probes], rows,
       { class: "tr-files" })),
   ];
 }
