@@ -48,10 +48,6 @@ def as_dict(c: Criterion) -> dict:
     }
 
 
-def _base_config() -> dict:
-    return base_config()
-
-
 def config_for(scenario: Scenario | None) -> dict:
     """rubric.yml with the scenario's overrides (checked when the scenario loaded) merged in."""
     return merged(scenario.rubric if scenario else None)
@@ -206,7 +202,7 @@ def listening_rates(t: Transcript) -> dict:
 
 def session_quality(rates: dict, cfg: dict | None = None) -> float:
     """One 0..1 score of listening and questioning from listening_rates()."""
-    c = (cfg or _base_config())["session_quality"]
+    c = (cfg or base_config())["session_quality"]
     w = c["weights"]
     score = (w["reflection_to_question"] * min(1.0, rates["reflection_to_question"])
              + w["open_share"] * rates["open_share"]
