@@ -15,7 +15,7 @@ export RASA_TELEMETRY_ENABLED := false
 TRAIN_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
                 coach/__init__.py coach/question_form.py coach/moves.py
 
-.PHONY: help install train run shell test test-fast lint validate check-scenarios retention bench bench-nlu bench-latency bench-annomi bench-report bench-persona bench-load bench-records bench-coach clean web-deps demo-portal
+.PHONY: FORCE help install train run shell test test-fast lint validate check-scenarios retention bench bench-nlu bench-latency bench-annomi bench-report bench-persona bench-load bench-records bench-coach clean web-deps demo-portal
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -30,7 +30,13 @@ $(VENV)/.installed: requirements.txt constraints.txt
 
 install: $(VENV)/.installed ## create the Python 3.10 environment and install everything
 
-models/.trained: $(TRAIN_INPUTS) | $(VENV)/.installed
+# The list of inputs itself: a removed or renamed data file changes it, so it retrains too (a
+# file's mtime alone cannot show that it is gone). Rewritten only when the list differs.
+models/.inputs: FORCE
+	@mkdir -p models; echo "$(sort $(TRAIN_INPUTS))" | tr ' ' '\n' > $@.new; \
+	  if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+
+models/.trained: $(TRAIN_INPUTS) models/.inputs | $(VENV)/.installed
 	$(RASA) train --config config.yml --domain domain.yml --data data --out models
 	@touch $@
 
@@ -107,4 +113,5 @@ retention: install ## delete conversations older than COACH_RETENTION_DAYS from 
 	$(PY) scripts/retention.py
 
 clean: ## remove trained models, databases and results
-	rm -rf models/*.tar.gz models/.trained var results .pytest_cache node_modules
+	rm -rf models/*.tar.gz models/.trained models/.inputs var results .pytest_cache node_modules
+FORCE:

@@ -15,6 +15,7 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels import identity
 from channels import messages as m
 from channels.guard import RateLimiter, message_limiter, too_many_messages
 from coach import runtime
@@ -51,6 +52,27 @@ def host_refusal(request: Request) -> Optional[HTTPResponse]:
     logger.warning("refused %s %s for host %r (not in COACH_ALLOWED_HOSTS)", request.method, request.path, host)
     return response.json({"error": f"This coach does not answer to the name {host!r}. Its administrator can "
                                    "add that name to COACH_ALLOWED_HOSTS."}, status=403)
+
+
+async def not_theirs(agent, sender: str, learner: Optional[str]) -> bool:
+    """Does conversation `sender` exist and belong to someone other than `learner`?
+
+    A conversation belongs to the learner it began under (identity.owner), for good: a later
+    message cannot move it to another learner's record. With COACH_PORTAL_SECRET, `learner` is the
+    signed one, and a conversation that began with no learner belongs to no one who signs in (F10).
+    Without the secret, `learner` is the id the client claims (metadata.learner), honoured only as
+    the conversation's own: a message naming any other learner is refused, so a claimed id can
+    label only conversations it begins. None (no learner named) is never refused here.
+    """
+    if not learner or not agent or not await agent.tracker_store.exists(sender):
+        return False
+    tracker = await agent.tracker_store.retrieve_full_tracker(sender)
+    return tracker is not None and identity.owner([e.as_dict() for e in tracker.events]) != learner
+
+
+def not_theirs_refusal() -> HTTPResponse:
+    return response.json({"error": "This conversation belongs to another learner (or to none). "
+                                   "Start a new conversation."}, status=403)
 
 
 _address_limiter: RateLimiter | None = None

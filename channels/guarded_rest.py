@@ -72,14 +72,9 @@ class GuardedRestInput(RestInput):
                                                           identity.bearer(request.headers.get("authorization")))
                 except identity.IdentityError as exc:
                     return response.json({"error": str(exc)}, status=401)
-                agent = request.app.ctx.agent
-                if agent and await agent.tracker_store.exists(sender):
-                    tracker = await agent.tracker_store.retrieve_full_tracker(sender)
-                    # Only conversations that began under this learner: not another's, nor one with none.
-                    if tracker is not None and identity.owner([e.as_dict() for e in tracker.events]) != request.ctx.learner:
-                        return response.json({"error": "This conversation belongs to another learner (or to none). "
-                                                       "Start a new conversation."}, status=403)
             learner = getattr(request.ctx, "learner", None) or (metadata or {}).get(names.META_LEARNER)
+            if await edge.not_theirs(request.app.ctx.agent, sender, learner):  # signed or claimed
+                return edge.not_theirs_refusal()
             refused = edge.too_many(sender, learner, edge.client_address(request))
             if refused:
                 return response.json({"error": refused}, status=429)

@@ -159,20 +159,8 @@ class WebChatInput(InputChannel):
                 return None
             return identity.verify(self.portal_secret, identity.bearer(request.headers.get("authorization")))
 
-        async def not_theirs(agent, sender: str, learner: Optional[str]) -> bool:
-            """A signed learner may read and write only conversations that began under their id: not
-            another learner's, nor one that began with no learner (it belongs to nobody who signed in)."""
-            if not learner or not agent or not await agent.tracker_store.exists(sender):
-                return False
-            tracker = await agent.tracker_store.retrieve_full_tracker(sender)
-            return tracker is not None and identity.owner([e.as_dict() for e in tracker.events]) != learner
-
         def unauthorised(exc: Exception) -> HTTPResponse:
             return response.json({"error": str(exc)}, status=401)
-
-        def forbidden() -> HTTPResponse:
-            return response.json({"error": "This conversation belongs to another learner (or to none). "
-                                           "Start a new conversation."}, status=403)
 
         def refusal(request: Request) -> HTTPResponse:
             origin = request.headers.get("origin")
@@ -235,10 +223,10 @@ class WebChatInput(InputChannel):
                                      status=503)
             if learner:
                 metadata = {**(metadata or {}), "learner": learner}  # the token's id, never the browser's
-                if await not_theirs(agent, sender, learner):
-                    return forbidden()
-            refused = edge.too_many(sender, learner or (metadata or {}).get(names.META_LEARNER),
-                                    edge.client_address(request))
+            learner = learner or (metadata or {}).get(names.META_LEARNER)  # signed, else claimed
+            if await edge.not_theirs(agent, sender, learner):
+                return edge.not_theirs_refusal()
+            refused = edge.too_many(sender, learner, edge.client_address(request))
             if refused:
                 return response.json({"error": refused}, status=429)
             out = WholeMessages()
@@ -272,8 +260,8 @@ class WebChatInput(InputChannel):
                 return response.json({"error": str(exc)}, status=400)
             except identity.IdentityError as exc:
                 return unauthorised(exc)
-            if await not_theirs(request.app.ctx.agent, sender, learner):
-                return forbidden()
+            if await edge.not_theirs(request.app.ctx.agent, sender, learner):
+                return edge.not_theirs_refusal()
             return response.json(await conversation(request.app.ctx.agent, sender, None, request.args.get("scenario")))
 
         @bp.route("/api/scenarios", methods=["GET", "OPTIONS"])

@@ -94,7 +94,11 @@ def test_a_notice_within_five_seconds_and_nothing_lost(faulty, mode):
     faulty.proxy.mode = mode
     replies, took = timed(chat, "what do you enjoy doing with your time?")
     assert took < NOTICE_WITHIN_S
-    assert len(replies) == 1 and ("saved" in replies[0]) and not replies[0].startswith("Eric:")
+    assert len(replies) == 1 and not replies[0].startswith("Eric:")
+    # The notice says what is true: a slow turn is still being worked on (not yet saved); a turn
+    # whose action server is down or broken was stored (Rasa saved the learner's message).
+    expected = "still being worked on" if mode == "slow" else "Your message is saved"
+    assert expected in replies[0]
     faulty.proxy.mode = "pass"
     if mode == "slow":
         time.sleep(5)  # the turn finishes in the background: its reply is stored when it comes

@@ -272,6 +272,41 @@ def test_large_bodies_deep_json_and_slow_clients_are_refused(hard):
         assert time.monotonic() - started < TIMEOUT_S + 2.5  # Sanic's default keeps it 5 s
 
 
+
+def trickle(host: str, port: int, head: bytes, slow: bytes) -> tuple[float, bytes]:
+    """Send `head` at once, then `slow` a byte every 0.4 s; how long until the server answers or
+    closes, and what it answered. Every pause is shorter than the request timeout."""
+    with socket.create_connection((host, port), timeout=30) as conn:
+        conn.sendall(head)
+        started, answer = time.monotonic(), b""
+        conn.settimeout(0.4)
+        for byte in slow:
+            try:
+                conn.sendall(bytes([byte]))
+            except OSError:  # cut: the server has closed the connection
+                break
+            try:
+                answer = conn.recv(4096)
+                break  # answered, or closed (b"")
+            except socket.timeout:
+                continue
+        return time.monotonic() - started, answer
+
+
+def test_a_client_that_trickles_its_request_is_cut_within_the_request_timeout(hard):
+    """Sanic times each pause, not the whole request: without server/slow_clients.py, a byte every
+    0.4 s would hold the connection open for all 24 s of this header and body."""
+    host, port = hard.rasa_url.split("//")[1].split(":")
+    body = json.dumps({"sender": "trickle", "message": "x" * 30}).encode()
+    heads = (b"POST /chat/api/message HTTP/1.1\r\nHost: 127.0.0.1\r\n", b"X-Padding: " + b"a" * 60 + b"\r\n\r\n")
+    whole_head = (b"POST /chat/api/message HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                  b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n")
+    for head, slow in (heads, (whole_head, body)):
+        took, answer = trickle(host, int(port), head, slow)
+        assert took < TIMEOUT_S + 2, (head[:40], took)  # the whole trickle would take 24 s or more
+        assert answer == b"" or b"408" in answer.split(b"\r\n")[0], answer[:80]
+
+
 # --- F11: host names and framing ------------------------------------------------------------
 
 def test_only_the_coachs_own_names_are_answered_and_only_allowed_sites_may_frame_the_chat(hard):
@@ -346,3 +381,23 @@ def test_a_record_with_odd_text_in_it_still_downloads(hard):
     export = requests.get(f"{hard.rasa_url}/trainer/api/export.csv", headers={"Authorization": f"Bearer {TRAINER_TOKEN}"},
                           timeout=120)
     assert export.status_code == 200 and sender in export.text
+
+
+def test_a_claimed_learner_id_cannot_move_a_conversation_into_another_record(hard):
+    """Without the portal secret a learner id is only a claim (docs/deployment.md), so it is
+    honoured only for the conversation it begins: a later message naming another learner is refused
+    on both channels, and that learner's record gains nothing."""
+    ip, alex, sam = client(), f"alex-{uuid.uuid4().hex[:8]}", f"sam-{uuid.uuid4().hex[:8]}"
+    sender = f"claim-{uuid.uuid4().hex[:10]}"
+    assert web(hard, sender, "/session_start", ip, {"learner": alex}).status_code == 200
+    assert web(hard, sender, "What do you enjoy doing these days?", ip, {"learner": alex}).status_code == 200
+    moved = web(hard, sender, "Who is there for you?", ip, {"learner": sam})
+    assert moved.status_code == 403 and "belongs to another learner" in moved.json()["error"]
+    body = {"sender": sender, "message": "Who is there for you?", "metadata": {"learner": sam}}
+    by_rest = requests.post(f"{hard.rasa_url}/webhooks/rest/webhook", json=body, headers={"X-Real-IP": ip}, timeout=60)
+    assert by_rest.status_code == 403
+    assert web(hard, sender, "Who is there for you?", ip).status_code == 200  # naming nobody is not a claim
+    progress = requests.get(f"{hard.rasa_url}/chat/api/progress", params={"learner": sam}, timeout=60).json()
+    assert sender not in json.dumps(progress)
+    mine = requests.get(f"{hard.rasa_url}/chat/api/progress", params={"learner": alex}, timeout=60).json()
+    assert sender in json.dumps(mine)
