@@ -11,7 +11,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from coach.language import any_topic, asks_consent, checks_back, is_repair, jargon_in, overlap, topic_hits
+from coach.language import (
+    any_topic,
+    asks_consent,
+    checks_back,
+    is_repair,
+    jargon_in,
+    names_a_service,
+    overlap,
+    topic_hits,
+)
 from coach.rewrites import example, move_words, open_example, person, plain_example, say, summary_of
 from coach.scenario import Scenario
 from coach.transcript import LearnerTurn, Move, Transcript
@@ -99,18 +108,9 @@ def service_move(x: LearnerTurn, service_moves) -> Move | None:
     asked = x.form in QUESTION_FORMS and ("?" in words or len(x.moves) == 1)
     if m.name == "give_advice" and asked and x.form != "leading":
         return None
-    if m.name == "offer_service" and asked and not jargon_in(words) and not _names_a_service(words):
+    if m.name == "offer_service" and asked and not jargon_in(words) and not names_a_service(words):
         return None
     return m
-
-
-_SERVICE_WORDS = re.compile(r"\b(carers?|care home|day cent(re|er)|lunch club|meals on wheels|pendant|alarm|"
-                            r"equipment|rail|stairlift|home help|respite|sitting service|support worker|"
-                            r"direct payment|budget|refer|referral|assessment|package|placement)\b", re.IGNORECASE)
-
-
-def _names_a_service(text: str) -> bool:
-    return bool(_SERVICE_WORDS.search(text or ""))
 
 
 def recovered(arc: dict | None) -> bool:

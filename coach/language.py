@@ -113,3 +113,29 @@ def asks_consent(text: str) -> bool:
 def checks_back(text: str) -> bool:
     """The learner checks they have understood ("have I got that right?")."""
     return bool(_CHECK_BACK.search(text or ""))
+
+
+_SERVICE_WORDS = re.compile(r"\b(carers?|care home|day cent(re|er)|lunch club|meals on wheels|pendant|alarm|"
+                            r"equipment|rail|stairlift|home help|respite|sitting service|support worker|"
+                            r"direct payment|budget|refer|referral|assessment|package|placement)\b", re.IGNORECASE)
+# "so what you want is...", "you'd like...", "what would help is...": the learner puts a want into words.
+_WANT_FRAME = re.compile(
+    r"\b(what (you|u) (really )?(want|need|would like|'d like|’d like|d like)( most)? is|what would help (you )?(most )?is|"
+    r"(you|u)( would|'d|’d|d| d) (really )?(like|love|prefer)|(you|u) (really )?(want|need)( is)?|"
+    r"what (you|u)('re| are) (after|asking for|hoping for) is)\b",
+    re.IGNORECASE)
+
+
+def names_a_service(text: str) -> bool:
+    """The words name a service (a carer, a day centre, a pendant alarm, a referral...)."""
+    return bool(_SERVICE_WORDS.search(text or ""))
+
+
+def service_words(text: str) -> list[str]:
+    return [m.group(0).lower() for m in _SERVICE_WORDS.finditer(text or "")]
+
+
+def frames_a_want(text: str) -> bool:
+    """The learner puts what the person wants into words ("so what you want is...")."""
+    return bool(_WANT_FRAME.search(text or ""))
+

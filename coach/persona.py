@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from coach.areas import AREAS, KIND_FIT, MOVE_AREAS, counted_topics, named_areas
-from coach.language import jargon_in, overlap, topic_hits, words
+from coach.language import frames_a_want, jargon_in, overlap, service_words, topic_hits, words
 from coach.moves import ALL_MOVES, META, NLU_FALLBACK, SERVICE_MOVES
 from coach.scenario import Fact, Scenario
 
@@ -156,6 +156,10 @@ def respond(scenario: Scenario, state: dict, move: str, form: str, text: str, rn
     r = scenario.rapport
     outcome_known = any(scenario.fact(f).kind == "outcome" for f in state["disclosed"] if _has(scenario, f))
     early_service = any(m in SERVICE_MOVES for m in reading.moves) and not outcome_known
+    # "So what you want is a carer every morning - is that right?", when they never said so: the
+    # learner's service put into the person's mouth. Not agreed to, whatever the NLU read it as.
+    not_said = _service_never_said(scenario, state, reading)
+    early_service = early_service or (not_said and not outcome_known)
     jargon = jargon_in(text, exempt=set(state.get("persona_words", [])))
     rail = rail_hit(scenario, reading)
 
@@ -173,7 +177,7 @@ def respond(scenario: Scenario, state: dict, move: str, form: str, text: str, rn
     state["rapport"] = round(min(1.0, max(0.0, state["rapport"] + delta)), 4)
 
     # 2. What to say.
-    turn = _Decision(scenario, state, reading, rng).decide(rail, early_service, jargon)
+    turn = _Decision(scenario, state, reading, rng).decide(rail, early_service, jargon, not_said)
     state["recent"] = (state["recent"] + [reading.move])[-RECENT:]
     for fid in turn.disclosed:
         state["disclosed"][fid] = state["turn"]
@@ -190,6 +194,16 @@ def respond(scenario: Scenario, state: dict, move: str, form: str, text: str, rn
 
 def _has(scenario: Scenario, fact_id: str) -> bool:
     return any(f.id == fact_id for f in scenario.facts)
+
+
+def _service_never_said(scenario: Scenario, state: dict, reading: Reading) -> bool:
+    """A reflection, summary or check-back that says the person wants a service (a carer, a day
+    centre...) that nothing they have said names."""
+    if not (set(reading.moves) & set(CHECKING)) or not frames_a_want(reading.text):
+        return False
+    said = " ".join(line.lower() for fid in state["disclosed"] if _has(scenario, fid)
+                    for line in scenario.fact(fid).says)
+    return any(word not in said for word in service_words(reading.text))
 
 
 # ------------------------------------------------------------------------------------------ rails
@@ -342,7 +356,7 @@ class _Decision:
 
     # -- the decision ---------------------------------------------------------------------
 
-    def decide(self, rail, early_service: bool, jargon: list[str]) -> PersonaTurn:
+    def decide(self, rail, early_service: bool, jargon: list[str], not_said: bool = False) -> PersonaTurn:
         r = self.r
         if rail is not None:
             return self.say(rail.says, "rail", f"rail:{rail.id}", topic=None)
@@ -352,6 +366,8 @@ class _Decision:
             return self.reaction("out_of_scope")
         if r.move == NLU_FALLBACK:
             return self.say(self.sc.replies[NLU_FALLBACK]["any"], "reaction", f"reply:{NLU_FALLBACK}")
+        if not_said and self.sc.reactions.get("not_said"):
+            return self.reaction("not_said")
         if early_service:
             service = next(m for m in r.moves if m in SERVICE_MOVES)
             return self.reaction("advice" if service == "give_advice" else "early_service")

@@ -360,3 +360,26 @@ def test_state_with_threads_is_json_safe(threads):
 
     _, state = talk(threads, [("ask_network", "open", "tell me about your dog"), ("reflect", "none", "lovely")])
     assert json.loads(json.dumps(state)) == state and state["topic"] == "dog" and state["more"] == {"dog": 1}
+
+
+@pytest.mark.parametrize("move,form,text", [
+    ("reflect", "leading", "so what you really need is a carer coming in first thing, am i right"),
+    ("summarise", "none", "ok so you'd like meals on wheels and a pendant alarm - have i got that?"),
+    ("confirm_outcome", "closed", "what would help most is a day centre a couple of times a week, is that fair?"),
+    ("reflect", "none", "sounds like you want a bit of home help with the heavy jobs"),
+])
+def test_a_service_put_in_the_persons_mouth_is_not_agreed_to(eric, move, form, text):
+    """Whatever the NLU read it as, a check-back of a want the person never voiced, naming a
+    service, gets "I never said that" (or the early-service reaction), and costs rapport."""
+    state = persona.new_state(eric)
+    before = state["rapport"]
+    turn = persona.respond(eric, state, move, form, text, random.Random("said"))
+    assert turn.source in ("reaction:not_said", "reaction:early_service"), (text, turn.source, turn.reply)
+    assert turn.rapport <= before and turn.disclosed == []
+
+
+def test_a_check_back_without_a_service_is_not_mistaken_for_one(eric):
+    state = persona.new_state(eric)
+    turn = persona.respond(eric, state, "reflect", "none", "so what you'd really like is more time in the workshop",
+                           random.Random("said"))
+    assert turn.source not in ("reaction:not_said", "reaction:early_service")
