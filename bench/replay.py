@@ -1,0 +1,76 @@
+"""Replay whole typed conversations through the real NLU and the persona, in this process, and
+print each learner turn, how it was read and what the person answered (with the reply's source).
+
+For reviewing the person's relevance on realistic input: a reviewer writes conversations the way
+practitioners type, runs them, and judges every reply (relevant, partly, non-sequitur) by hand.
+The conversations file is YAML: a list of {id, scenario, turns: [text, ...]}.
+
+Run: .venv/bin/python bench/replay.py FILE [--json OUT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from coach import check, persona  # noqa: E402
+from coach.conversation import move_and_form  # noqa: E402
+from coach.scenario import load_all  # noqa: E402
+
+
+def replay(conversations: list[dict], nlu) -> list[dict]:
+    scenarios = load_all(ROOT / "scenarios")
+    out = []
+    for conv in conversations:
+        sc = scenarios[conv["scenario"]]
+        state = persona.new_state(sc)
+        rows = []
+        for i, text in enumerate(conv["turns"], 1):
+            parse = nlu.parse(text)
+            move, form, _ = move_and_form(parse)
+            moves = [m.get("name") for m in parse.get("moves") or []]
+            area = (parse.get("life_area") or {}).get("name")
+            if move in check.LEAVES:
+                rows.append({"n": i, "text": text, "read": f"{move} ({form})", "moves": moves, "area": area,
+                             "reply": f"[the coach answers: {move}]", "source": f"coach:{move}",
+                             "rapport": state["rapport"]})
+                continue
+            turn = persona.respond(sc, state, move, form, text, random.Random(f"replay|{conv['id']}|{i}"), parse=parse)
+            state = turn.state
+            rows.append({"n": i, "text": text, "read": f"{move} ({form})", "moves": moves, "area": area,
+                         "reply": turn.reply, "source": turn.source, "rapport": state["rapport"]})
+        out.append({"id": conv["id"], "scenario": sc.id, "turns": rows})
+    nlu.save()
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("file", type=Path)
+    ap.add_argument("--json", type=Path)
+    args = ap.parse_args(argv)
+    model = check.latest_model()
+    if model is None:
+        sys.exit("No trained model in models/: run make train first.")
+    conversations = yaml.safe_load(args.file.read_text(encoding="utf-8"))
+    result = replay(conversations, check.RasaNLU(model))
+    for conv in result:
+        print(f"\n=== {conv['id']} ({conv['scenario']})")
+        for t in conv["turns"]:
+            print(f"{t['n']:>2}. L: {t['text']}\n    read as {t['read']} moves={t['moves']} area={t['area']}\n"
+                  f"    P: {t['reply']}  [{t['source']}; rapport {t['rapport']:.2f}]")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
