@@ -163,15 +163,22 @@ def respond(scenario: Scenario, state: dict, move: str, form: str, text: str, rn
     jargon = jargon_in(text, exempt=set(state.get("persona_words", [])))
     rail = rail_hit(scenario, reading)
 
-    # 1. Rapport first, so a warm reflection can open the door it knocks on.
-    state["closed_run"] = state.get("closed_run", 0) + 1 if reading.form in ("closed", "leading") else 0
-    delta = sum(r.effects.get(m, 0.0) for m in reading.moves)
-    delta += {"leading": r.leading, "multiple": r.multiple}.get(reading.form, 0.0)
-    if state["closed_run"] >= r.closed_run_after:
-        delta += r.closed_run_change
-    delta += r.jargon_word * len(jargon)
-    if early_service:
-        delta += r.early_service
+    # 1. Rapport first, so a warm reflection can open the door it knocks on. A turn the NLU could
+    # not read (nlu_fallback) is not held against the learner: it costs no rapport, whatever its
+    # form or words, and leaves a run of closed questions as it was (neither longer nor broken).
+    # Words that run into a rail still cost (below): the person heard those.
+    delta = 0.0
+    if reading.move != NLU_FALLBACK:
+        state["closed_run"] = state.get("closed_run", 0) + 1 if reading.form in ("closed", "leading") else 0
+        delta = sum(r.effects.get(m, 0.0) for m in reading.moves)
+        delta += {"leading": r.leading, "multiple": r.multiple}.get(reading.form, 0.0)
+        if state["closed_run"] >= r.closed_run_after:
+            delta += r.closed_run_change
+        delta += r.jargon_word * len(jargon)
+        if early_service:
+            delta += r.early_service
+    else:
+        state["closed_run"] = state.get("closed_run", 0)
     if rail is not None:  # whatever else the turn did, going there costs
         delta = min(delta, 0.0) + rail.rapport
     state["rapport"] = round(min(1.0, max(0.0, state["rapport"] + delta)), 4)

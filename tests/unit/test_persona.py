@@ -383,3 +383,29 @@ def test_a_check_back_without_a_service_is_not_mistaken_for_one(eric):
     turn = persona.respond(eric, state, "reflect", "none", "so what you'd really like is more time in the workshop",
                            random.Random("said"))
     assert turn.source not in ("reaction:not_said", "reaction:early_service")
+
+
+# --- a turn the NLU could not read (issue 11, item 5) -------------------------------------------
+
+@pytest.mark.parametrize("form, text", [("leading", "u wouldnt want a care pkg wud u?"),
+                                        ("multiple", "do u or dont u, or what?"),
+                                        ("closed", "is that assessment ok then"),  # a jargon word too
+                                        ("none", "zzkq")])
+def test_a_fallback_costs_no_rapport_whatever_its_form_or_words(mini, form, text):
+    state = {**persona.new_state(mini), "rapport": 0.5}
+    turn = persona.respond(mini, state, "nlu_fallback", form, text, random.Random(1))
+    assert turn.source == "reply:nlu_fallback" and turn.disclosed == []
+    assert turn.rapport == 0.5
+
+
+def test_a_fallback_neither_counts_towards_nor_breaks_a_run_of_closed_questions(mini):
+    closed = [("ask_care_needs", "closed", "are you managing your tablets?"),
+              ("ask_care_needs", "closed", "can you get upstairs ok?")]
+    turns, state = talk(mini, closed + [("nlu_fallback", "closed", "an u do th stairz?")])
+    assert state["closed_run"] == 2 and turns[-1].rapport == turns[-2].rapport
+    # a third closed question after it is the third of the run: the person reacts to the quiz
+    turn = persona.respond(mini, state, "ask_daily_life", "closed", "do you go out much?", random.Random(1))
+    assert turn.state["closed_run"] == 3 and turn.reply in mini.reactions["closed_run"]
+    # and the fallback did not break the run either: after an open question, a run starts again
+    after = persona.respond(mini, turn.state, "ask_strengths", "open", "what do you enjoy?", random.Random(1))
+    assert after.state["closed_run"] == 0
