@@ -135,7 +135,21 @@ def service_words(text: str) -> list[str]:
     return [m.group(0).lower() for m in _SERVICE_WORDS.finditer(text or "")]
 
 
+_CLAUSE_END = re.compile(r"[.?!;]|,\s*(and|but|so)\b|\s[-–—]+\s")
+
+
 def frames_a_want(text: str) -> bool:
     """The learner puts what the person wants into words ("so what you want is...")."""
     return bool(_WANT_FRAME.search(text or ""))
+
+
+def wanted_services(text: str) -> list[str]:
+    """The services a learner puts into words as what the person wants ("so what you want is a
+    carer each morning"): those named in the same clause as the want, after it."""
+    found: list[str] = []
+    for m in _WANT_FRAME.finditer(text or ""):
+        rest = text[m.end():]
+        end = _CLAUSE_END.search(rest)
+        found += [w for w in service_words(rest[: end.start()] if end else rest) if w not in found]
+    return found
 

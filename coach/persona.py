@@ -29,7 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from coach.areas import AREAS, KIND_FIT, MOVE_AREAS, counted_topics, named_areas
-from coach.language import frames_a_want, jargon_in, overlap, service_words, topic_hits, words
+from coach.language import frames_a_want, jargon_in, overlap, topic_hits, wanted_services, words
 from coach.moves import ALL_MOVES, META, NLU_FALLBACK, SERVICE_MOVES
 from coach.scenario import Fact, Scenario
 
@@ -206,11 +206,11 @@ def _has(scenario: Scenario, fact_id: str) -> bool:
 def _service_never_said(scenario: Scenario, state: dict, reading: Reading) -> bool:
     """A reflection, summary or check-back that says the person wants a service (a carer, a day
     centre...) that nothing they have said names."""
-    if not (set(reading.moves) & set(CHECKING)) or not frames_a_want(reading.text):
+    if not set(reading.moves) & set(CHECKING):
         return False
     said = " ".join(line.lower() for fid in state["disclosed"] if _has(scenario, fid)
                     for line in scenario.fact(fid).says)
-    return any(word not in said for word in service_words(reading.text))
+    return any(word not in said for word in wanted_services(reading.text))
 
 
 # ------------------------------------------------------------------------------------------ rails
@@ -414,6 +414,10 @@ class _Decision:
             return self.reply("summarise")
         if told:  # it names something said, but not as something wanted: refer back, agree to nothing
             return self.recall(told[0])
+        if not frames_a_want(self.r.text) and any(self.hits[f.id] for f in named if f.kind != "outcome"):
+            # "the gp said you'd hurt your back, is that right?": a question about something they
+            # have not told yet, not a check-back of their words; answered as one.
+            return self.answer()
         if self.sc.reactions.get("not_said"):
             return self.reaction("not_said")
         return self.reply("default")

@@ -409,3 +409,21 @@ def test_a_fallback_neither_counts_towards_nor_breaks_a_run_of_closed_questions(
     # and the fallback did not break the run either: after an open question, a run starts again
     after = persona.respond(mini, turn.state, "ask_strengths", "open", "what do you enjoy?", random.Random(1))
     assert after.state["closed_run"] == 0
+
+
+def test_a_service_named_beside_a_want_but_not_as_it_is_not_refused(eric):
+    """"You want X. can I tell you about a carer?": the want is the person's, the service a question."""
+    state = persona.new_state(eric)
+    turn = persona.respond(eric, state, "reflect", "closed",
+                           "so you want to stay in your own house. can i tell you a bit about carers now?",
+                           random.Random("said"))
+    assert turn.source != "reaction:not_said"
+
+
+def test_a_check_back_of_something_heard_elsewhere_is_answered_not_denied(eric):
+    """"The doctor said you'd had a fall, is that right?" checks what someone else said: the person
+    answers about it (or guards it), never "I never said that"."""
+    state = persona.new_state(eric)
+    turn = persona.respond(eric, state, "confirm_outcome", "closed",
+                           "your daughter mentioned you had a fall in the yard, is that right?", random.Random("said"))
+    assert turn.source != "reaction:not_said", turn.reply
