@@ -1,4 +1,5 @@
-"""The coach: a feedback report (interim on request, full after goodbye) and hints."""
+"""The coach: a feedback report (interim on request, full on finishing), the choice after a typed
+goodbye, and hints."""
 
 from typing import Any, Dict, List, Text
 
@@ -22,8 +23,15 @@ def scenario_or_say_why(dispatcher: CollectingDispatcher, tracker: Tracker):
     return scenario
 
 
+def send_report(dispatcher: CollectingDispatcher, tracker: Tracker, scenario, final: bool) -> None:
+    """The report twice in one turn: readable text, then the feedback_report payload."""
+    report, text = conversation.feedback(scenario, tracker.events, final)
+    dispatcher.utter_message(text=text, **{c.META_COACH: "report"})
+    dispatcher.utter_message(json_message=report)
+
+
 class ActionGiveFeedback(Action):
-    """Sends the report twice in one turn: readable text, then the feedback_report payload."""
+    """The report on request: interim while the role-play goes on."""
 
     def name(self) -> Text:
         return c.ACTION_GIVE_FEEDBACK
@@ -32,10 +40,28 @@ class ActionGiveFeedback(Action):
         scenario = scenario_or_say_why(dispatcher, tracker)
         if scenario is None:
             return []
-        final = (tracker.latest_message.get("intent") or {}).get("name") == "goodbye"
-        report, text = conversation.feedback(scenario, tracker.events, final)
-        dispatcher.utter_message(text=text, **{c.META_COACH: "report"})
-        dispatcher.utter_message(json_message=report)
+        send_report(dispatcher, tracker, scenario, final=False)
+        return []
+
+
+class ActionClose(Action):
+    """After the person's goodbye. The /goodbye command (the chat's Finish button, or Finish in the
+    choice) ends the conversation with the final report. A goodbye the learner typed may be a
+    misread or a mid-visit "see you next week", so it gets a choice instead: finish and get
+    feedback (/goodbye), or keep talking (/keep_talking; the role-play simply goes on)."""
+
+    def name(self) -> Text:
+        return c.ACTION_CLOSE
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        scenario = scenario_or_say_why(dispatcher, tracker)
+        if scenario is None:
+            return []
+        if conversation.typed_goodbye(tracker.latest_message):
+            text, buttons = conversation.finish_choice(scenario)
+            dispatcher.utter_message(text=text, buttons=buttons, **{c.META_COACH: "choice"})
+        else:
+            send_report(dispatcher, tracker, scenario, final=True)
         return []
 
 

@@ -1,4 +1,4 @@
-"""The person answers the learner in character, and closes the conversation on goodbye."""
+"""The person answers the learner in character, and closes in character on goodbye."""
 
 from typing import Any, Dict, List, Text
 
@@ -38,7 +38,16 @@ class ActionPersonaReply(Action):
 
 
 class ActionPersonaGoodbye(ActionPersonaReply):
-    """Goodbye: the person closes in character (the report follows in its own action)."""
+    """Goodbye: the person closes in character (action_close follows with the report or the choice).
+
+    Finishing from the choice a typed goodbye brought (the /goodbye command right after it), the
+    person has already said goodbye, so they say nothing more and their state is left as it is.
+    """
 
     def name(self) -> Text:
         return c.ACTION_PERSONA_GOODBYE
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        if not conversation.typed_goodbye(tracker.latest_message) and conversation.choice_offered(tracker.events):
+            return []
+        return await super().run(dispatcher, tracker, domain)

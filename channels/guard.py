@@ -44,6 +44,12 @@ async def guarded(on_new_message: Callable[[UserMessage], Awaitable[Any]], messa
     """Handle `message`; add a notice to its collecting channel if no reply comes in time."""
     out = message.output_channel
     assert isinstance(out, CollectingOutputChannel)
+    if (message.text or "").strip() == names.CMD_KEEP_TALKING:
+        # "Keep talking" under the choice a typed goodbye brought: nothing happens in the
+        # conversation, so Rasa is not asked (it has no such intent) and nothing is stored.
+        out.messages.append({"recipient_id": message.sender_id, "text": render("keep_talking_note"),
+                             "metadata": {names.META_COACH: "notice"}})
+        return
     task = asyncio.ensure_future(on_new_message(message))
     try:
         await asyncio.wait_for(asyncio.shield(task), timeout or reply_timeout())

@@ -239,7 +239,7 @@ def trainer_refusal(configured: str | None, authorization: str | None) -> str | 
 
 
 def present(bot_messages: list[dict]) -> list[dict]:
-    """The chat's messages for a run of bot messages ({'text', 'custom', 'metadata'}).
+    """The chat's messages for a run of bot messages ({'text', 'custom', 'buttons', 'metadata'}).
 
     Whose each line is comes from its metadata (coach.transcript.bot_line, the one rule): the
     person's lines are shown under their name; a report or hint card takes in the readable text
@@ -262,7 +262,18 @@ def present(bot_messages: list[dict]) -> list[dict]:
             shown.append({"from": "person", "name": line.name, "text": line.text})
         elif line.text:
             shown.append({"from": "coach", "text": line.text})
+            buttons = choices(msg.get("buttons"))
+            if buttons:
+                shown[-1]["buttons"] = buttons
     return shown
+
+
+def choices(buttons) -> list[dict]:
+    """A coach message's buttons (Rasa's `buttons`: title and payload), only those that send one of
+    the chat's own commands (coach/names.py COMMANDS): the choice after a typed goodbye."""
+    return [{"title": b["title"], "payload": b["payload"]} for b in buttons or []
+            if isinstance(b, dict) and isinstance(b.get("title"), str) and isinstance(b.get("payload"), str)
+            and b["payload"] in names.COMMANDS]
 
 
 def from_events(events: list[dict]) -> list[dict]:
@@ -276,7 +287,8 @@ def from_events(events: list[dict]) -> list[dict]:
     for event in events[session_start(events):] + [{"event": "end"}]:
         kind = event.get("event")
         if kind == "bot":
-            run.append({"text": event.get("text"), "custom": (event.get("data") or {}).get("custom"),
+            data = event.get("data") or {}
+            run.append({"text": event.get("text"), "custom": data.get("custom"), "buttons": data.get("buttons"),
                         "metadata": event.get("metadata") or {}})
             continue
         if kind in ("user", "end"):

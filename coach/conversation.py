@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from coach import persona
+from coach import names, persona
 from coach.moves import ALL_MOVES, NLU_FALLBACK
 from coach.scenario import Scenario, ScenarioLibrary
 from coach.settings import Settings
+from coach.texts import render
 
 
 class ScenarioUnavailable(RuntimeError):
@@ -83,6 +84,42 @@ def take_turn(scenario: Scenario, state: dict, parse: dict, sender: str, setting
         "jargon": turn.jargon,
     }
     return turn, record
+
+
+# ------------------------------------------------------------------------------------ goodbyes
+# A goodbye the learner typed may be a misread, or a "see you next week" said mid-visit: the person
+# closes in character and the coach asks whether to finish (the /goodbye command) or keep talking.
+# The command, from the chat's Finish button or the choice, ends the conversation with the report.
+
+def typed_goodbye(parse: dict | None) -> bool:
+    """Was the latest learner message a goodbye in their own words (not the /goodbye command)?"""
+    move, _, _ = move_and_form(parse)
+    return move == "goodbye" and ((parse or {}).get("text") or "").strip() != names.CMD_GOODBYE
+
+
+def choice_offered(events: list[dict]) -> bool:
+    """Is the latest learner message an answer to the finish-or-keep-talking choice: was the last
+    bot message before it the coach's choice? Then the person has already said goodbye."""
+    seen_learner = False
+    for e in reversed(events or []):
+        kind = e.get("event")
+        if kind == "user":
+            if seen_learner:
+                return False
+            seen_learner = True
+        elif kind == "bot" and seen_learner:
+            return (e.get("metadata") or {}).get(names.META_COACH) == "choice"
+        elif kind in ("session_started", "restart"):
+            return False
+    return False
+
+
+def finish_choice(scenario: Scenario) -> tuple[str, list[dict]]:
+    """The coach's question after a typed goodbye, and its two buttons (Rasa's `buttons`)."""
+    return render("finish_choice", name=scenario.short_name), [
+        {"title": render("finish_choice_finish"), "payload": names.CMD_GOODBYE},
+        {"title": render("finish_choice_keep_talking"), "payload": names.CMD_KEEP_TALKING},
+    ]
 
 
 def who(scenario: Scenario, state: dict | None, record: dict | None) -> dict:

@@ -16,6 +16,7 @@ ACTION_SESSION_START = "action_session_start"
 ACTION_PERSONA_REPLY = "action_persona_reply"
 ACTION_PERSONA_GOODBYE = "action_persona_goodbye"
 ACTION_GIVE_FEEDBACK = "action_give_feedback"
+ACTION_CLOSE = "action_close"  # after the person's goodbye: the final report, or the choice to finish
 ACTION_GIVE_HINT = "action_give_hint"
 ACTION_LISTEN = "action_listen"
 
@@ -24,7 +25,10 @@ CMD_SESSION_START = "/session_start"
 CMD_HINT = "/request_hint"
 CMD_FEEDBACK = "/request_feedback"
 CMD_GOODBYE = "/goodbye"
-COMMANDS = frozenset({CMD_SESSION_START, CMD_HINT, CMD_FEEDBACK, CMD_GOODBYE})
+# "Keep talking" under the choice a typed goodbye brings: nothing happens in the conversation, so
+# the channels answer it themselves with a short note (channels/guard.py) and Rasa never sees it.
+CMD_KEEP_TALKING = "/keep_talking"
+COMMANDS = frozenset({CMD_SESSION_START, CMD_HINT, CMD_FEEDBACK, CMD_GOODBYE, CMD_KEEP_TALKING})
 
 # Custom payload types (design/feedback-rubric.md)
 PAYLOAD_REPORT = "feedback_report"
@@ -33,9 +37,10 @@ PAYLOAD_HINT = "hint"
 # Metadata keys. On a learner message: which scenario to start and who the learner is. On a bot
 # message (Rasa keeps an action's extra keys as the bot event's metadata): `persona` marks the
 # person's line (their name, mood and the line itself); `coach` marks the coach's own text with
-# its kind (one of COACH_KINDS).
+# its kind (one of COACH_KINDS). `choice` is the question after a typed goodbye (finish and get
+# feedback, or keep talking), sent with Rasa's `buttons`.
 META_SCENARIO = "scenario"
 META_LEARNER = "learner"
 META_PERSONA = "persona"
 META_COACH = "coach"
-COACH_KINDS = ("brief", "report", "hint", "notice")
+COACH_KINDS = ("brief", "report", "hint", "notice", "choice")

@@ -14,7 +14,8 @@ rules below are worked out once:
   rapport and mood after it, come from the `persona_turn` slot the persona action sets next.
 - **The person's lines** are bot messages carrying `persona` metadata (coach/names.py), never
   found by a "Name: " prefix: renaming a person in a live scenario leaves their past lines theirs.
-  Every other bot message is the coach's (brief, report, hint, notice), with its custom payload.
+  Every other bot message is the coach's (brief, report, hint, notice, choice), with its custom
+  payload.
 """
 
 from __future__ import annotations
@@ -81,7 +82,7 @@ class BotLine:
     after_turn: int          # the learner turn it answered (0: before the first turn)
     name: str | None = None  # the person's name as it was when they spoke
     mood: str | None = None
-    kind: str | None = None  # the coach's kind: brief, report, hint, notice, or None
+    kind: str | None = None  # the coach's kind: brief, report, hint, notice, choice, or None
     custom: dict | None = None
     sent: str = ""           # the text exactly as the channel showed it
 
@@ -113,7 +114,11 @@ class Transcript:
 
     @property
     def finished(self) -> bool:
-        return any(t.move == "goodbye" for t in self.turns)
+        """The learner finished: a final report was given, or they said goodbye and left it there
+        (a typed goodbye brings the choice to finish or keep talking; talking on, it is not the end)."""
+        if any(r.get("final") is True for r in self.reports()):
+            return True
+        return bool(self.turns) and self.turns[-1].move == "goodbye"
 
     def replies(self, turn: int) -> list[BotLine]:
         return [line for line in self.lines if line.after_turn == turn]

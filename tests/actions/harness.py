@@ -3,12 +3,12 @@
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.feedback import ActionGiveFeedback, ActionGiveHint
+from actions.feedback import ActionClose, ActionGiveFeedback, ActionGiveHint
 from actions.roleplay import ActionPersonaGoodbye, ActionPersonaReply
 from actions.session import ActionSessionStart
 
 ROUTES = {
-    "goodbye": [ActionPersonaGoodbye(), ActionGiveFeedback()],
+    "goodbye": [ActionPersonaGoodbye(), ActionClose()],  # data/rules/coach.yml
     "request_feedback": [ActionGiveFeedback()],
     "request_hint": [ActionGiveHint()],
 }
@@ -39,8 +39,8 @@ class Conversation:
         self.events.append({"event": "action", "name": action.name()})
         for m in dispatcher.messages:
             extra = {k: v for k, v in m.items() if k not in BOT_MESSAGE_KEYS and v is not None}
-            self.events.append({"event": "bot", "text": m.get("text"), "data": {"custom": m.get("custom")},
-                                "metadata": extra})
+            self.events.append({"event": "bot", "text": m.get("text"),
+                                "data": {"custom": m.get("custom"), "buttons": m.get("buttons")}, "metadata": extra})
         for e in events:
             if e["event"] == "slot":
                 self.slots[e["name"]] = e["value"]

@@ -19,7 +19,7 @@ async def talk(script, sender="fair-1"):
 
 
 async def final_report(conv):
-    return {c["id"]: c for c in conv.report(await conv.say("bye for now", "goodbye", N))["criteria"]}
+    return {c["id"]: c for c in conv.report(await conv.say("/goodbye", "goodbye", N))["criteria"]}
 
 
 OPENING = [
@@ -118,7 +118,7 @@ RECOVERY = [
 
 async def test_a_conversation_that_recovers_is_judged_on_its_arc_and_the_report_says_so():
     recovered = await talk(BAD_START + RECOVERY, sender="recovers")
-    messages = await recovered.say("bye for now", "goodbye", N)
+    messages = await recovered.say("/goodbye", "goodbye", N)
     payload = recovered.report(messages)
     crits = {c["id"]: c for c in payload["criteria"]}
     assert payload["arc"]["recovered"] is True and payload["arc"]["last"] > payload["arc"]["first"]
@@ -134,7 +134,7 @@ async def test_a_conversation_that_recovers_is_judged_on_its_arc_and_the_report_
 
 async def test_the_report_carries_the_rapport_line_as_the_conversation_stored_it():
     conv = await talk(OPENING + RECOVERY[2:5])
-    payload = conv.report(await conv.say("bye for now", "goodbye", N))
+    payload = conv.report(await conv.say("/goodbye", "goodbye", N))
     stored = [e["value"]["rapport"] for e in conv.events if e.get("event") == "slot" and e.get("name") == "persona_turn"
               and e.get("value")]
     line = [p["rapport"] for p in payload["arc"]["rapport"]]

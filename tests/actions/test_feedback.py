@@ -1,5 +1,7 @@
 """The coach's actions over whole scripted conversations with the mini scenario."""
 
+from coach import transcript
+from coach.names import CMD_GOODBYE, CMD_KEEP_TALKING
 from tests.actions.harness import Conversation
 
 O, C, N = "open", "closed", "none"
@@ -36,12 +38,27 @@ async def run_script(script):
     return conv
 
 
-async def test_goodbye_gives_persona_close_then_text_and_payload_report():
+def reports(conv):
+    return [m["custom"] for m in conv.messages if (m.get("custom") or {}).get("type") == "feedback_report"]
+
+
+async def test_a_typed_goodbye_gets_the_close_and_a_choice_then_finish_gives_one_final_report():
     conv = await run_script(STRONG)
     messages = await conv.say("thanks Ada, I'll leave you in peace", "goodbye", N)
-    assert messages[0]["text"] in ("Ada: Bye then.", "Ada: Mind how you go.")
-    assert messages[1]["text"].startswith("Your feedback on this conversation with Ada")
+    assert [m["text"] for m in messages][0] in ("Ada: Bye then.", "Ada: Mind how you go.")
+    choice = messages[1]
+    assert len(messages) == 2 and reports(conv) == []  # no report yet
+    assert choice["coach"] == "choice" and choice["text"].startswith("Ada has said goodbye.")
+    assert [(b["title"], b["payload"]) for b in choice["buttons"]] == [
+        ("Finish and get feedback", CMD_GOODBYE), ("Keep talking", CMD_KEEP_TALKING)]
+    turn = conv.slots["persona_state"]["turn"]
+    messages = await conv.say(CMD_GOODBYE, "goodbye", N)  # Finish, from the choice
+    # the person has said goodbye already: only the report, and the person's state stays as it was
+    assert messages[0]["text"].startswith("Your feedback on this conversation with Ada")
+    assert not any(m["text"] and m["text"].startswith("Ada: ") for m in messages)
+    assert conv.slots["persona_state"]["turn"] == turn
     report = conv.report(messages)
+    assert reports(conv) == [report]
     assert report["type"] == "feedback_report" and report["final"] is True and report["scenario"] == "mini-test"
     v = {c["id"]: c["verdict"] for c in report["criteria"]}
     assert v["started_with_strengths"] == v["powerful_questions"] == v["desired_outcomes"] == "met"
@@ -54,9 +71,41 @@ async def test_goodbye_gives_persona_close_then_text_and_payload_report():
             assert ev.get("turn_text", ev["text"]) == learner[ev["turn"] - 1] and ev["text"] in learner[ev["turn"] - 1]
 
 
+async def test_the_goodbye_command_closes_in_character_and_reports_at_once():
+    conv = await run_script(STRONG[:4])
+    messages = await conv.say(CMD_GOODBYE, "goodbye", N)  # the chat's own Finish button
+    assert messages[0]["text"] in ("Ada: Bye then.", "Ada: Mind how you go.")
+    assert messages[1]["text"].startswith("Your feedback on this conversation with Ada")
+    assert conv.report(messages)["final"] is True and not any(m.get("buttons") for m in messages)
+
+
+async def test_after_a_typed_goodbye_the_learner_can_keep_talking_and_is_asked_again_next_time():
+    conv = await run_script(STRONG[:1])
+    await conv.say("right, see you next week then", "goodbye", N)
+    assert transcript.read(conv.events).finished  # said goodbye and left it there
+    # the learner types on (Keep talking sends nothing to the conversation): the person answers
+    messages = await conv.say("oh, before I go - what do you enjoy doing with your time?", "ask_strengths", O)
+    assert messages[0]["text"].startswith("Ada: ") and conv.slots["persona_turn"]["disclosed"] == ["garden"]
+    assert not transcript.read(conv.events).finished
+    # a goodbye typed later gets the close and the choice again, and a turn after it is answered
+    again = await conv.say("thanks Ada, bye for now", "goodbye", N)
+    assert again[0]["text"].startswith("Ada: ") and again[1]["coach"] == "choice"
+    messages = await conv.say(CMD_GOODBYE, "goodbye", N)
+    assert [r["final"] for r in reports(conv)] == [True] and messages[0]["coach"] == "report"
+    assert transcript.read(conv.events).finished
+
+
+async def test_a_goodbye_command_long_after_a_choice_gets_the_persons_close():
+    conv = await run_script(STRONG[:1])
+    await conv.say("see you thursday", "goodbye", N)
+    await conv.say("what do you enjoy doing with your time?", "ask_strengths", O)
+    messages = await conv.say(CMD_GOODBYE, "goodbye", N)  # not an answer to the choice any more
+    assert messages[0]["text"] in ("Ada: Bye then.", "Ada: Mind how you go.") and messages[1]["coach"] == "report"
+
+
 async def test_checklist_through_the_actions():
     conv = await run_script(CHECKLIST)
-    messages = await conv.say("bye then", "goodbye", N)
+    messages = await conv.say("/goodbye", "goodbye", N)
     report = conv.report(messages)
     v = {c["id"]: c["verdict"] for c in report["criteria"]}
     assert v["started_with_strengths"] == v["powerful_questions"] == v["desired_outcomes"] == "not_met"
@@ -81,7 +130,7 @@ async def test_hint_targets_the_biggest_gap_with_a_scenario_example():
     assert messages[1]["custom"] == {"type": "hint", "criterion": "desired_outcomes", "text": messages[0]["text"]}
     assert "What would you like to be different?" in messages[0]["text"]
     messages = await conv.say("another hint please", "request_hint", N)
-    later = await conv.say("bye", "goodbye", N)
+    later = await conv.say("/goodbye", "goodbye", N)
     assert conv.report(later)["hints_used"] == 2
 
 
@@ -116,8 +165,8 @@ async def test_asking_for_a_hint_does_not_change_a_score():
     assert "service" in hint[0]["text"].lower() or "service" in str(hint)  # the hint itself talks of services
     for turn in JARGON_CHECKLIST[4:]:
         await with_hint.say(*turn)
-    a = {c["id"]: c for c in plain.report(await plain.say("bye", "goodbye", N))["criteria"]}
-    b = {c["id"]: c for c in with_hint.report(await with_hint.say("bye", "goodbye", N))["criteria"]}
+    a = {c["id"]: c for c in plain.report(await plain.say("/goodbye", "goodbye", N))["criteria"]}
+    b = {c["id"]: c for c in with_hint.report(await with_hint.say("/goodbye", "goodbye", N))["criteria"]}
     assert a["plain_language"]["verdict"] == "not_met"
     assert (b["plain_language"]["verdict"], b["plain_language"]["score"]) == \
         (a["plain_language"]["verdict"], a["plain_language"]["score"])

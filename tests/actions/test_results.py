@@ -22,7 +22,7 @@ async def held(script, sender, learner, when, goodbye=True):
     for turn in script:
         await conv.say(*turn)
     if goodbye:
-        await conv.say("bye for now", "goodbye", "none")
+        await conv.say("/goodbye", "goodbye", "none")  # the Finish button
     for i, e in enumerate(conv.events):
         e["timestamp"] = when + i
     return conv

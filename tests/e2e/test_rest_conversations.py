@@ -96,3 +96,44 @@ def test_strong_learner_hears_clearly_longer_replies_than_a_checklist(bot):
     strong = persona_words(Chat(bot), STRONG)
     checklist = persona_words(Chat(bot), CHECKLIST)
     assert sum(strong) / len(strong) >= 1.5 * sum(checklist) / len(checklist), (strong, checklist)
+
+
+CLOSING = "right, i'll let you get on now. thanks for today, see you thursday"
+
+
+def rest(chat: Chat, text: str) -> list[dict]:
+    resp = requests.post(f"{chat.bot.rasa_url}/webhooks/rest/webhook", json={"sender": chat.sender, "message": text},
+                         timeout=60)
+    resp.raise_for_status()
+    return resp.json()
+
+
+def stored_reports(chat: Chat) -> list[dict]:
+    return [e["data"]["custom"] for e in chat.tracker()["events"] if e["event"] == "bot"
+            and ((e.get("data") or {}).get("custom") or {}).get("type") == "feedback_report"]
+
+
+def test_a_closing_line_typed_mid_conversation_gets_the_close_and_a_choice_not_the_end(chat):
+    for line in STRONG[:4]:
+        chat.say(line)
+    messages = rest(chat, CLOSING)
+    assert messages[0]["text"].startswith("Eric: ")
+    assert messages[-1]["text"].startswith("Eric has said goodbye.")
+    assert [(b["title"], b["payload"]) for b in messages[-1]["buttons"]] == [
+        ("Finish and get feedback", "/goodbye"), ("Keep talking", "/keep_talking")]
+    assert not any(m.get("custom") for m in messages) and stored_reports(chat) == []
+    turn = chat.slot("persona_state")["turn"]
+    # Keep talking, as a REST client sends it: a note, and nothing happens in the conversation
+    events = len(chat.tracker()["events"])
+    note = rest(chat, "/keep_talking")
+    assert [m["text"] for m in note] == ["Carry on when you are ready: type your next line to the person."]
+    assert len(chat.tracker()["events"]) == events
+    # the conversation goes on: Eric answers the next turn as usual
+    replies = chat.say("and tell me about your dog, how does she fit into your days?")
+    assert replies[-1].startswith("Eric: ") and chat.slot("persona_state")["turn"] == turn + 1
+    # Finish: exactly one final report, and Eric does not say goodbye a second time
+    rest(chat, CLOSING)
+    finished = rest(chat, "/goodbye")
+    assert not any(m.get("text", "").startswith("Eric: ") for m in finished)
+    assert [r["final"] for r in stored_reports(chat)] == [True]
+    assert [m["custom"]["type"] for m in finished if m.get("custom")] == ["feedback_report"]

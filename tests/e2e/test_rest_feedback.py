@@ -22,10 +22,10 @@ def learner_turns(chat):
     return [e["text"] for e in chat.tracker()["events"] if e["event"] == "user"]
 
 
-def test_goodbye_closes_in_character_then_full_report(bot, chat):
+def test_the_goodbye_command_closes_in_character_then_full_report(bot, chat):
     for line in STRONG:
         chat.say(line)
-    messages = post(bot, chat.sender, "thanks Eric, I'll leave you in peace now")
+    messages = post(bot, chat.sender, "/goodbye")  # the chat's Finish button
     assert messages[0]["text"].startswith("Eric: ")
     assert messages[1]["text"].startswith("Your feedback on this conversation with Eric")
     report = report_of(messages)
@@ -43,7 +43,8 @@ def test_goodbye_closes_in_character_then_full_report(bot, chat):
 def test_checklist_report_over_rest(bot, chat):
     for line in CHECKLIST:
         chat.say(line)
-    report = report_of(post(bot, chat.sender, "right, bye then"))
+    post(bot, chat.sender, "right, bye then")  # typed: the close and the choice
+    report = report_of(post(bot, chat.sender, "/goodbye"))  # Finish
     v = {c["id"]: c["verdict"] for c in report["criteria"]}
     assert v["started_with_strengths"] == v["powerful_questions"] == v["desired_outcomes"] == "not_met"
     assert v["plain_language"] == "not_met"

@@ -48,6 +48,30 @@ def test_a_card_with_no_text_before_it_keeps_none_and_other_payloads_pass_unchan
         {"from": "coach", "kind": "custom", "custom": {"type": "carousel"}}]
 
 
+CHOICE = [{"title": "Finish and get feedback", "payload": "/goodbye"}, {"title": "Keep talking", "payload": "/keep_talking"}]
+
+
+def test_the_choice_after_a_typed_goodbye_keeps_its_buttons_live_and_from_the_history():
+    said = {"text": "Eric has said goodbye.", "buttons": CHOICE, "metadata": {"coach": "choice"}}
+    assert m.present([person("Eric", "Ta-ra."), said]) == [
+        {"from": "person", "name": "Eric", "text": "Ta-ra."},
+        {"from": "coach", "text": "Eric has said goodbye.", "buttons": CHOICE}]
+    events = [{"event": "user", "text": "see you thursday"}, bot(person("Eric", "Ta-ra.")),
+              {"event": "bot", "text": said["text"], "data": {"buttons": CHOICE}, "metadata": said["metadata"]}]
+    assert m.from_events(events)[-1] == {"from": "coach", "text": "Eric has said goodbye.", "buttons": CHOICE}
+
+
+@pytest.mark.parametrize("buttons", [[{"title": "Reset", "payload": '/goodbye{"persona_state": 1}'}],
+                                     [{"title": "Open", "payload": "https://example.org"}],
+                                     [{"title": ["x"], "payload": "/goodbye"}], [{"payload": ["/goodbye"]}], "nope"])
+def test_only_buttons_that_send_the_chats_own_commands_are_passed_on(buttons):
+    assert m.present([{"text": "Pick one", "buttons": buttons}]) == [{"from": "coach", "text": "Pick one"}]
+
+
+def bot(message: dict) -> dict:
+    return {"event": "bot", "text": message["text"], "metadata": message["metadata"]}
+
+
 def test_history_starts_at_the_latest_session_and_hides_the_session_start_command():
     def bot(message: dict) -> dict:
         return {"event": "bot", "text": message["text"], "metadata": message["metadata"]}
