@@ -502,10 +502,13 @@
       node = bubble("oc-person", message.name, message.text);
     } else if (message.from === "learner") {
       node = bubble("oc-learner", TEXT.you, message.text);
+    } else if (Array.isArray(message.buttons) && message.buttons.length) {
+      node = choiceMessage(message);
     } else {
       node = bubble("oc-coach", TEXT.coach, message.text);
     }
     if (pending) node.classList.add("oc-pending");
+    retireChoices();
     log.append(node);
     log.scrollTop = log.scrollHeight;
     return node;
@@ -549,6 +552,53 @@
         el("li", {}, TEXT.turn(e.turn), el("q", {}, e.text), e.note ? ` (${e.note})` : null))) : null,
       c.suggestion ? el("p", { class: "oc-suggestion" }, el("strong", {}, TEXT.tryThis), c.suggestion) : null);
   }
+
+  // ---- the choice after a typed goodbye ---------------------------------------------------
+  // The person has closed in character; the coach's message comes with buttons (Rasa's `buttons`,
+  // only the chat's own commands): "Finish and get feedback" sends /goodbye, "Keep talking" sends
+  // nothing, the conversation simply goes on. Whatever comes next in the log (a typed turn, the
+  // report) retires the buttons, so only the latest choice can be made.
+
+  const CHOICE_TEXT = Object.freeze({
+    group: "Finish now or keep talking",
+    keptTalking: "You chose to keep talking.",
+  });
+  const KEEP_TALKING = "/keep_talking";
+
+  /** The coach's message with its buttons, under it, in a labelled group. */
+  function choiceMessage(message) {
+    const buttons = message.buttons.filter((b) => b && typeof b.title === "string" &&
+      (b.payload === KEEP_TALKING || COMMANDS.has(b.payload)));
+    const node = bubble("oc-coach", TEXT.coach, message.text);
+    if (!buttons.length) return node;
+    node.classList.add("oc-choice");
+    node.append(el("div", { class: "oc-choices", role: "group", "aria-label": CHOICE_TEXT.group },
+      buttons.map((b) => el("button", { type: "button", class: "oc-choose", "data-payload": b.payload }, b.title))));
+    return node;
+  }
+
+  /** Take the buttons away from every choice shown so far (its text stays in the log). */
+  function retireChoices() {
+    for (const group of log.querySelectorAll(".oc-choices")) group.remove();
+  }
+
+  function choose(button) {
+    if (busy) return;
+    const payload = button.dataset.payload;
+    retireChoices();
+    if (payload === KEEP_TALKING) {
+      log.append(el("p", { class: "oc-note" }, CHOICE_TEXT.keptTalking));
+      log.scrollTop = log.scrollHeight;
+    } else if (COMMANDS.has(payload)) {
+      send(payload, false);
+    }
+    box.focus();
+  }
+
+  log.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest("button.oc-choose");
+    if (button) choose(button);
+  });
 
   // ---- wiring ----------------------------------------------------------------------------
 
