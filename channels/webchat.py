@@ -13,7 +13,7 @@ import asyncio
 import logging
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -78,6 +78,14 @@ class WholeMessages(CollectingOutputChannel):
             self.persona = kwargs[names.META_PERSONA]
         message = self._message(recipient_id, text=text)
         # Whose line it is travels as metadata, as the tracker keeps it (coach/transcript.py).
+        message["metadata"] = {k: kwargs[k] for k in (names.META_PERSONA, names.META_COACH) if k in kwargs}
+        await self._persist_message(message)
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
+                                     **kwargs: Any) -> None:
+        """The coach's choice after a typed goodbye: whole, with its buttons and its kind, as the
+        tracker keeps it (channels/messages.py shows the buttons)."""
+        message = self._message(recipient_id, text=text, buttons=buttons)
         message["metadata"] = {k: kwargs[k] for k in (names.META_PERSONA, names.META_COACH) if k in kwargs}
         await self._persist_message(message)
 

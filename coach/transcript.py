@@ -10,8 +10,10 @@ rules below are worked out once:
   one too.
 - **Learner turns**: `user` events whose intent is a practitioner move (or `nlu_fallback`),
   numbered from 1, each with its whole parse: primary move, question form, every move of the
-  turn (`moves`) and the life area, where the NLU gives them. What a turn unlocked, and the
-  rapport and mood after it, come from the `persona_turn` slot the persona action sets next.
+  turn (`moves`) and the life area, where the NLU gives them. The /goodbye command that answers
+  the choice after a typed goodbye is a press of Finish, not a turn (the typed goodbye was).
+  What a turn unlocked, and the rapport and mood after it, come from the `persona_turn` slot the
+  persona action sets next.
 - **The person's lines** are bot messages carrying `persona` metadata (coach/names.py), never
   found by a "Name: " prefix: renaming a person in a live scenario leaves their past lines theirs.
   Every other bot message is the coach's (brief, report, hint, notice, choice), with its custom
@@ -206,6 +208,8 @@ def read(events: list[dict]) -> Transcript:
     for e in events[session_start(events):]:
         kind = e.get("event")
         if kind == "user":
+            if answers_the_choice(e, lines, len(turns)):
+                continue  # Finish, pressed after a typed goodbye: that goodbye was the last turn
             turn = turn_from_parse(len(turns) + 1, e.get("text") or "", e.get("parse_data"))
             if turn is None:
                 continue
@@ -228,6 +232,13 @@ def read(events: list[dict]) -> Transcript:
 
 
 from_events = read  # the name the rest of the code has used
+
+
+def answers_the_choice(event: dict, lines: list[BotLine], turns: int) -> bool:
+    """Is this learner message the /goodbye command answering the coach's finish-or-keep-talking
+    choice (the last thing said since the last turn)? It is a press of Finish, not a turn of its own."""
+    return ((event.get("text") or "").strip() == names.CMD_GOODBYE and bool(lines)
+            and lines[-1].kind == "choice" and lines[-1].after_turn == turns)
 
 
 def started_by(events: list[dict]) -> str | None:

@@ -59,6 +59,10 @@ async def test_a_typed_goodbye_gets_the_close_and_a_choice_then_finish_gives_one
     assert conv.slots["persona_state"]["turn"] == turn
     report = conv.report(messages)
     assert reports(conv) == [report]
+    # the typed goodbye was the last turn; pressing Finish is not a turn of its own
+    assert report["figures"]["turns"] == len(STRONG) + 1
+    read = transcript.read(conv.events)
+    assert read.turns[-1].text == "thanks Ada, I'll leave you in peace" and read.finished
     assert report["type"] == "feedback_report" and report["final"] is True and report["scenario"] == "mini-test"
     v = {c["id"]: c["verdict"] for c in report["criteria"]}
     assert v["started_with_strengths"] == v["powerful_questions"] == v["desired_outcomes"] == "met"

@@ -1,11 +1,12 @@
 """A goodbye typed in the chat (issue 11, item 5): the person's close and a choice, in Chromium."""
 
 import re
+import uuid
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.web.chat_page import ChatPage, history, run_axe
+from tests.web.chat_page import ChatPage, history, post, run_axe
 
 pytestmark = pytest.mark.e2e
 
@@ -84,3 +85,16 @@ def test_a_choice_left_open_is_still_offered_after_a_reload(page, chat_url):
     expect(choice.get_by_role("button")).to_have_text(["Finish and get feedback", "Keep talking"])
     choice.get_by_role("button", name="Finish and get feedback").click()
     expect(chat.report).to_have_count(1)
+
+
+def test_the_chats_own_api_sends_the_choice_with_its_buttons_and_answers_keep_talking(bot):
+    sender = f"web-goodbye-{uuid.uuid4().hex[:8]}"
+    assert post(bot, sender, "/session_start").status_code == 200
+    shown = post(bot, sender, CLOSING).json()["messages"]
+    assert shown[0]["from"] == "person"
+    assert shown[-1] == {"from": "coach", "text": shown[-1]["text"], "buttons": [
+        {"title": "Finish and get feedback", "payload": "/goodbye"}, {"title": "Keep talking", "payload": "/keep_talking"}]}
+    assert history(bot, sender)["messages"][-1] == shown[-1]  # the same after a reload
+    note = post(bot, sender, "/keep_talking").json()["messages"]
+    assert note == [{"from": "coach", "text": "Carry on when you are ready: type your next line to the person."}]
+    assert history(bot, sender)["messages"][-1] == shown[-1]  # nothing was stored
