@@ -60,6 +60,12 @@ def any_topic(text: str, topics: tuple[str, ...] | list[str]) -> bool:
     return bool(topics) and bool(_any_topic_rx(tuple(topics)).search(" ".join(words(text))))
 
 
+def any_topic_span(text: str, topics: tuple[str, ...] | list[str]) -> tuple[int, int] | None:
+    """Where the first of the topic words appears in text (already lower-cased words), or None."""
+    m = _any_topic_rx(tuple(topics)).search(text) if topics else None
+    return m.span() if m else None
+
+
 def topic_hits(text: str, topics: tuple[str, ...] | list[str]) -> int:
     """How many of a fact's topic words appear in text (stems match longer words)."""
     lowered = " ".join(words(text))
@@ -129,6 +135,27 @@ _WANT_FRAME = re.compile(
 def names_a_service(text: str) -> bool:
     """The words name a service (a carer, a day centre, a pendant alarm, a referral...)."""
     return bool(_SERVICE_WORDS.search(text or ""))
+
+
+# "we could get you a carer", "how about the day centre", "i can sort a pendant alarm": a service
+# put forward, in the clause of the offer, whatever move the NLU read.
+_OFFER_FRAME = re.compile(
+    r"\b(we could|we can|i could|i can|we'll|i'll|we will|i will|shall i|shall we|how about|what about|"
+    r"would you like|would you want|would you be (interested in|up for|open to)|do you want me to|"
+    r"have you (thought about|considered|tried)|you could (try|have|get)|there's|there is|"
+    r"we('d| would) (look at|arrange|set up|get)|i('d| would) (like to )?(arrange|set up|refer|book))\b",
+    re.IGNORECASE)
+
+
+def offers_a_service(text: str) -> bool:
+    """The learner puts a service forward ("we could look at some respite for you"): an offer
+    frame and a service word in the same clause."""
+    for m in _OFFER_FRAME.finditer(text or ""):
+        rest = text[m.end():]
+        end = _CLAUSE_END.search(rest)
+        if names_a_service(rest[: end.start()] if end else rest):
+            return True
+    return False
 
 
 def service_words(text: str) -> list[str]:

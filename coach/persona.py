@@ -29,7 +29,8 @@ import re
 from dataclasses import dataclass, field
 
 from coach.areas import AREAS, KIND_FIT, MOVE_AREAS, counted_topics, named_areas
-from coach.language import frames_a_want, jargon_in, overlap, topic_hits, wanted_services, words
+from coach.language import (frames_a_want, jargon_in, offers_a_service, overlap, topic_hits, wanted_services,
+                            words)
 from coach.moves import ALL_MOVES, META, NLU_FALLBACK, SERVICE_MOVES
 from coach.scenario import Fact, Scenario
 
@@ -155,7 +156,10 @@ def respond(scenario: Scenario, state: dict, move: str, form: str, text: str, rn
     state["turn"] = state.get("turn", 0) + 1
     r = scenario.rapport
     outcome_known = any(scenario.fact(f).kind == "outcome" for f in state["disclosed"] if _has(scenario, f))
-    early_service = any(m in SERVICE_MOVES for m in reading.moves) and not outcome_known
+    # A service put forward counts whatever the NLU read ("we could look at some respite" read as
+    # a question about what they want is still an offer).
+    offered = any(m in SERVICE_MOVES for m in reading.moves) or offers_a_service(text)
+    early_service = offered and not outcome_known
     # "So what you want is a carer every morning - is that right?", when they never said so: the
     # learner's service put into the person's mouth. Not agreed to, whatever the NLU read it as.
     not_said = _service_never_said(scenario, state, reading)
@@ -223,6 +227,32 @@ def clauses(text: str) -> list[str]:
     return [p for p in _CLAUSE.split(text or "") if words(p)]
 
 
+# A clause that names the rail's subject in order to rule it out ("you don't want him pushed into
+# a home", "nobody's talking about a care home") is on the person's side, unless it is a push put
+# as a negative question ("wouldn't he be safer in a home?", "have you not thought about a home?").
+_NEGATOR = re.compile(r"\b(not|never|nobody|nobodys|no one|noone|no-one|nothing|without|no|"
+                      r"[a-z]+n't|dont|wont|isnt|arent|wasnt|didnt|doesnt|wouldnt|shouldnt|cant|aint)\b"
+                      # ... or names it as what the person fears being pushed into
+                      r"|\b(push|pushed|pushing|rush|rushed|rushing|force|forced|pressure|pressured|railroad|railroaded|"
+                      r"bounced|bullied|talked|made)( him| her| you| them)? into\b"
+                      r"|\b(pushed|forced|pressured|pressure)( him| her| you| them)? to\b"
+                      r"|\b(frightened|scared|afraid|worried|worry|worries|fear|fears|dread|dreading|terrified) (of|about|that)\b")
+_PUSH = re.compile(r"\b(wouldn't|wouldnt|isn't|isnt|shouldn't|shouldnt|couldn't|couldnt|can't we|cant we)\s+"
+                   r"(he|she|it|that|this|they|we|you|a|an|the|be)\b"
+                   r"|\b(don't|dont|do) you( not)? think\b|\b(have|had|do|did|would) (you|it|he|she) not\b"
+                   r"|\b(haven't|havent|hasn't|hasnt) (you|he|she|anyone) (thought|considered|looked)\b|\bwhy not\b"
+                   r"|\b(better|safer|safest|best|easier|kinder|only option|only answer|the answer|the way forward)\b")
+
+
+def _rules_out(part: str, rail_words) -> bool:
+    """The clause names the rail's subject only to rule it out (a negation before it, no push)."""
+    from coach.language import any_topic_span
+
+    text = " ".join(words(part))
+    span = any_topic_span(text, rail_words)
+    return span is not None and bool(_NEGATOR.search(text[: span[0]])) and not _PUSH.search(text)
+
+
 def rail_hit(scenario: Scenario, reading: Reading):
     """The first rail the turn runs into, or None."""
     from coach.language import any_topic
@@ -232,7 +262,8 @@ def rail_hit(scenario: Scenario, reading: Reading):
         if rail.moves and set(reading.moves) & set(rail.moves) and not any_topic(reading.text, rail.unless):
             return rail
         for part in parts:
-            if any_topic(part, rail.words) and not (rail.unless and any_topic(part, rail.unless)):
+            if (any_topic(part, rail.words) and not (rail.unless and any_topic(part, rail.unless))
+                    and not _rules_out(part, rail.words)):
                 return rail
     return None
 
@@ -308,6 +339,11 @@ class _Decision:
 
     # -- conditions -----------------------------------------------------------------------
 
+    def asks(self) -> bool:
+        """The turn puts a question to the person, whatever move the NLU read ("do you miss it?"
+        read as a reflection is still a question, and gets an answer, not something volunteered)."""
+        return self.r.form in ("open", "closed", "leading", "multiple") or "?" in self.r.text
+
     def moved(self, fact: Fact) -> bool:
         """A move of the turn can open this fact: one of its unlock moves, or any question that names
         it (an outcome still needs one of its own moves: what someone wants needs the right question)."""
@@ -376,7 +412,7 @@ class _Decision:
         if not_said and self.sc.reactions.get("not_said"):
             return self.reaction("not_said")
         if early_service:
-            service = next(m for m in r.moves if m in SERVICE_MOVES)
+            service = next((m for m in r.moves if m in SERVICE_MOVES), "offer_service")
             return self.reaction("advice" if service == "give_advice" else "early_service")
         if jargon:
             return self.reaction("jargon")
@@ -489,7 +525,7 @@ class _Decision:
 
     def volunteer(self, anchor: str | None) -> PersonaTurn | None:
         """At high rapport, after a listening turn naming no topic: something the person offers."""
-        if self.state["rapport"] < self.sc.rapport.volunteer_at:
+        if self.state["rapport"] < self.sc.rapport.volunteer_at or self.asks():
             return None
         for fact in self.sc.facts:
             if (fact.volunteer and fact.id not in self.told and all(d in self.told for d in fact.unlock.after)

@@ -427,3 +427,40 @@ def test_a_check_back_of_something_heard_elsewhere_is_answered_not_denied(eric):
     turn = persona.respond(eric, state, "confirm_outcome", "closed",
                            "your daughter mentioned you had a fall in the yard, is that right?", random.Random("said"))
     assert turn.source != "reaction:not_said", turn.reply
+
+
+@pytest.mark.parametrize("text", ["so you don't want him pushed into a care home",
+                                  "nobody is going to put anyone in a care home",
+                                  "you're frightened of being rushed into a care home before you're ready",
+                                  "i'm not here to talk about care homes"])
+def test_a_clause_that_rules_the_rail_out_is_on_the_persons_side(threads, text):
+    state = {**persona.new_state(threads), "rapport": 0.6}
+    turn = say(threads, state, "reflect", "none", text)
+    assert turn.source != "rail:leaving_home" and turn.rapport >= 0.6
+
+
+@pytest.mark.parametrize("text", ["wouldn't you be safer in a care home?", "have you not thought about a care home",
+                                  "don't you think a care home would be best", "have you talked to karen about a care home",
+                                  "it's not forever, a care home for a bit"])
+def test_a_push_put_as_a_negative_question_still_runs_into_the_rail(threads, text):
+    state = {**persona.new_state(threads), "rapport": 0.6}
+    assert say(threads, state, "ask_desired_outcome", "closed", text).source == "rail:leaving_home"
+
+
+def test_a_question_read_as_listening_is_answered_not_met_with_something_volunteered(threads):
+    # "do you miss her?" read as a reflection, at high rapport, naming no topic: no volunteered worry.
+    state = {**persona.new_state(threads), "rapport": 0.9}
+    for text, form in (("do you miss it?", "closed"), ("and how was that", "open")):
+        turn = say(threads, state, "reflect", form, text)
+        assert turn.kind != "volunteer" and "quiet" not in turn.disclosed, text
+    assert say(threads, state, "empathise", "none", "that sounds like a lot").kind == "volunteer"
+
+
+@pytest.mark.parametrize("text", ["we could look at some respite for you", "how about a carer in the mornings",
+                                  "i can sort you a pendant alarm, if you like"])
+def test_a_service_put_forward_meets_the_early_service_reaction_whatever_the_nlu_read(eric, text):
+    state = {**persona.new_state(eric), "rapport": 0.6}
+    turn = say(eric, state, "ask_desired_outcome", "closed", text)
+    assert turn.source == "reaction:early_service" and turn.rapport < 0.6
+    assert say(eric, state, "ask_network", "closed", "what about your daughter, does she ring?").source \
+        != "reaction:early_service"
