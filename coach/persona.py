@@ -29,8 +29,7 @@ import re
 from dataclasses import dataclass, field
 
 from coach.areas import AREAS, KIND_FIT, MOVE_AREAS, counted_topics, named_areas
-from coach.language import (frames_a_want, jargon_in, offers_a_service, overlap, topic_hits, wanted_services,
-                            words)
+from coach.language import frames_a_want, jargon_in, offers_a_service, overlap, topic_hits, wanted_services, words
 from coach.moves import ALL_MOVES, META, NLU_FALLBACK, SERVICE_MOVES
 from coach.scenario import Fact, Scenario
 
