@@ -15,7 +15,7 @@ export RASA_TELEMETRY_ENABLED := false
 TRAIN_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
                 coach/__init__.py coach/question_form.py coach/moves.py
 
-.PHONY: FORCE help install train run shell test test-fast lint validate check-scenarios retention bench bench-nlu bench-latency bench-annomi bench-report bench-persona bench-load bench-records bench-coach clean web-deps demo-portal
+.PHONY: FORCE help install train run shell test test-fast lint validate check-scenarios retention bench bench-nlu bench-latency bench-annomi bench-report bench-persona bench-load bench-records bench-coach clean web-deps demo-portal export-corrections
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -111,6 +111,9 @@ bench: bench-nlu bench-latency bench-annomi bench-report bench-persona bench-loa
 
 retention: install ## delete conversations older than COACH_RETENTION_DAYS from the tracker store
 	$(PY) scripts/retention.py
+
+export-corrections: install ## write the turns learners flagged as misread as NLU data to review (exports/corrections.yml)
+	$(PY) scripts/export_corrections.py $(if $(OUT),--out $(OUT))
 
 clean: ## remove trained models, databases and results
 	rm -rf models/*.tar.gz models/.trained models/.inputs var results .pytest_cache node_modules

@@ -276,12 +276,49 @@ def choices(buttons) -> list[dict]:
             and b["payload"] in names.COMMANDS]
 
 
-def from_events(events: list[dict]) -> list[dict]:
+def heard_of(event: dict, corrected: dict) -> dict | None:
+    """What the coach heard in a learner message (a `user` event), for its "heard as" line: the
+    moves in plain words (coach/heard.py), `at` (the message's timestamp, which a correction names)
+    and what the learner said they meant, if they did. None for a command or no learner turn."""
+    from coach.heard import heard
+
+    if (event.get("text") or "").strip().startswith("/"):
+        return None
+    found = heard(event.get("parse_data"))
+    if found is None:
+        return None
+    meant = corrected.get(event.get("timestamp"))
+    return {**found, "at": event.get("timestamp"), "meant": meant.get("meant_label") if meant else None}
+
+
+def read_correction(body) -> tuple[str, float, list[str]]:
+    """The sender, message time and moves meant of a correction request, or BadRequest saying why."""
+    from coach.heard import read_meant
+
+    if not isinstance(body, dict):
+        raise BadRequest('Send a JSON object: {"sender": "...", "at": 1780000000.5, "meant": ["reflect"]}.')
+    check_json(body)
+    sender = read_sender(body.get("sender"))
+    at = body.get("at")
+    if isinstance(at, bool) or not isinstance(at, (int, float)):
+        raise BadRequest("'at' must be the time of the learner message, as the chat received it.")
+    try:
+        meant = read_meant(body.get("meant"))
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
+    return sender, float(at), meant
+
+
+def from_events(events: list[dict], heard: bool = False) -> list[dict]:
     """The conversation as the chat shows it, from tracker events (Event.as_dict()).
 
     Starts where the latest session starts (coach.transcript.session_start), so a conversation
-    started over shows only the new one.
+    started over shows only the new one. With `heard`, each learner turn carries what the coach
+    heard in it (:func:`heard_of`).
     """
+    from coach.heard import corrections_by_message
+
+    corrected = corrections_by_message(events) if heard else {}
     shown: list[dict] = []
     run: list[dict] = []
     for event in events[session_start(events):] + [{"event": "end"}]:
@@ -296,6 +333,9 @@ def from_events(events: list[dict]) -> list[dict]:
             run = []
         if kind == "user" and event.get("text") and event["text"] != SESSION_START:
             shown.append({"from": "learner", "text": event["text"]})
+            seen = heard_of(event, corrected) if heard else None
+            if seen:
+                shown[-1]["heard"] = seen
     return shown
 
 

@@ -238,3 +238,20 @@ async def session(agent, sender: str) -> Optional[results.Session]:
         return None
     scenario_for, _ = await live_scenarios()
     return await asyncio.to_thread(results.session_from_events, sender, events, scenario_for)
+
+
+async def flagged_turns(agent) -> list[dict]:
+    """Every learner turn a learner said was misread ("that's not what I meant", coach/heard.py),
+    newest first, from every conversation in the tracker store."""
+    from coach.heard import flagged
+
+    store = getattr(agent.tracker_store, "_tracker_store", agent.tracker_store)  # inside Rasa's fail-safe wrapper
+    if hasattr(store, "all_conversations"):  # stores/sql_tracker.py: everyone's, in one query
+        return await asyncio.to_thread(lambda: flagged(sorted(store.all_conversations().items())))
+    found = []
+    for sender in sorted(await store.keys()):
+        events = await events_of(agent, sender)
+        if events:
+            found.append((sender, events))
+        await asyncio.sleep(0)
+    return await asyncio.to_thread(flagged, found)

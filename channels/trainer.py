@@ -156,6 +156,13 @@ class TrainerInput(InputChannel):
             scenario_for, _ = await store.live_scenarios()
             return ok(results.session_detail(found, scenario_for(found.scenario) if found.scenario else None))
 
+        @bp.route("/api/flagged", methods=["GET"])
+        async def flagged(request: Request) -> HTTPResponse:
+            """Learner turns the learner said were misread: the words, what was heard, what was meant."""
+            _, titles = await store.live_scenarios()
+            rows = await store.flagged_turns(request.app.ctx.agent)
+            return ok({"flagged": [{**r, "title": titles.get(r["scenario"]) if r["scenario"] else None} for r in rows]})
+
         @bp.route("/api/cohort", methods=["GET"])
         async def cohort(request: Request) -> HTTPResponse:
             try:

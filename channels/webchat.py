@@ -248,14 +248,46 @@ class WebChatInput(InputChannel):
                 logger.exception("webchat: could not handle a message from %s", sender)
                 return response.json({"error": "The coach could not answer just now. Please send it again."},
                                      status=502)
+            heard = await heard_in_reply(agent, sender, text)
             if out.persona:  # the person spoke: their name and mood came with the line
-                return response.json({"sender": sender, "messages": m.present(out.messages),
+                return response.json({"sender": sender, "messages": m.present(out.messages), "heard": heard,
                                       "persona": {k: v for k, v in out.persona.items() if k != "line"}})
             try:
-                return response.json(await conversation(agent, sender, out.messages, None))
+                return response.json({**await conversation(agent, sender, out.messages, None), "heard": heard})
             except Exception:  # the store could not be read back: show what the turn said (a notice)
                 logger.exception("webchat: could not read back the conversation of %s", sender)
                 return response.json({"sender": sender, "messages": m.present(out.messages), "persona": None})
+
+        @bp.route("/api/correction", methods=["POST", "OPTIONS"])
+        async def correction(request: Request) -> HTTPResponse:
+            """"That's not what I meant": what the learner meant by one of their turns, kept in the
+            conversation as an agent event (coach/heard.py). Not a learner turn: no reply, no figure."""
+            if request.method == "OPTIONS":
+                return response.empty(status=204)
+            try:
+                sender, at, meant = m.read_correction(json_body(request))
+                learner = signed_learner(request)
+            except m.BadRequest as exc:
+                return response.json({"error": str(exc)}, status=400)
+            except identity.IdentityError as exc:
+                return unauthorised(exc)
+            agent = request.app.ctx.agent
+            if await edge.not_theirs(agent, sender, learner):
+                return edge.not_theirs_refusal()
+            refused = edge.too_many(sender, learner, edge.client_address(request))
+            if refused:
+                return response.json({"error": refused}, status=429)
+            try:
+                stored = await store_correction(agent, sender, at, meant)
+            except LookupError as exc:
+                return response.json({"error": str(exc)}, status=404)
+            except PermissionError as exc:
+                return response.json({"error": str(exc)}, status=409)
+            except Exception:
+                logger.exception("webchat: could not store a correction from %s", sender)
+                return response.json({"error": "The coach could not keep that just now. Please try again."},
+                                     status=502)
+            return response.json({"sender": sender, "correction": stored})
 
         @bp.route("/api/history", methods=["GET", "OPTIONS"])
         async def history(request: Request) -> HTTPResponse:
@@ -341,6 +373,64 @@ async def start_session(agent, sender: str, out: WholeMessages, metadata: Option
         await agent.processor.save_tracker(tracker)
 
 
+def heard_shown(scenario_id: Optional[str]) -> bool:
+    """Is the "heard as" line on: COACH_SHOW_HEARD, and the scenario's `show_heard`?"""
+    if not runtime.settings().show_heard:
+        return False
+    scenario = runtime.library().all().get(scenario_id) if scenario_id else None
+    return scenario.show_heard if scenario else True
+
+
+def scenario_of(events: list[dict]) -> Optional[str]:
+    found = None
+    for e in events:
+        if e.get("event") == "slot" and e.get("name") == names.SLOT_SCENARIO and e.get("value"):
+            found = e["value"]
+    return found
+
+
+async def heard_in_reply(agent, sender: str, text: str) -> Optional[dict]:
+    """What was heard in the learner message just handled, for the live reply (None when the line
+    is off, the message was a command, or the turn is still running in the background)."""
+    if text.strip().startswith("/") or not runtime.settings().show_heard:
+        return None
+    try:
+        tracker = await agent.tracker_store.retrieve(sender)
+    except Exception:  # the reply matters more than the line: history shows it after a reload
+        logger.exception("webchat: could not read back what was heard from %s", sender)
+        return None
+    events = [e.as_dict() for e in tracker.events] if tracker else []
+    latest = next((e for e in reversed(events) if e.get("event") == "user"), None)
+    if not latest or (latest.get("text") or "").strip() != text.strip():
+        return None
+    if not await asyncio.to_thread(heard_shown, scenario_of(events)):
+        return None
+    return m.heard_of(latest, {})
+
+
+async def store_correction(agent, sender: str, at: float, meant: list[str]) -> dict:
+    """Append the correction of the learner message sent at `at` to the conversation, under its
+    lock; LookupError when there is no such learner turn, PermissionError when the line is off."""
+    from rasa.shared.core.events import AgentUttered
+
+    from coach import heard
+    from coach.transcript import read
+
+    async with agent.lock_store.lock(sender):
+        tracker = await agent.tracker_store.retrieve(sender)
+        events = [e.as_dict() for e in tracker.events] if tracker else []
+        turn = next((t for t in read(events).turns if t.timestamp == at), None)
+        event = next((e for e in events if e.get("event") == "user" and e.get("timestamp") == at), None)
+        if turn is None or event is None or (event.get("text") or "").startswith("/"):
+            raise LookupError("There is no learner turn sent at that time in this conversation.")
+        if not await asyncio.to_thread(heard_shown, scenario_of(events)):
+            raise PermissionError("This coach does not take corrections for this scenario.")
+        data = heard.correction_data(event, meant, turn.number)
+        tracker.update(AgentUttered(data=data))
+        await agent.tracker_store.save(tracker)
+    return data
+
+
 async def conversation(agent, sender: str, bot_messages: Optional[list], requested: Optional[str]) -> dict:
     """The reply (or, without bot_messages, the whole history) and who the learner is talking to."""
     from coach.conversation import ScenarioUnavailable, choose_scenario
@@ -358,7 +448,13 @@ async def conversation(agent, sender: str, bot_messages: Optional[list], request
 
     who = await asyncio.to_thread(person)
     if bot_messages is None:
-        shown = m.from_events([e.as_dict() for e in tracker.events] if tracker else [])
+        events = [e.as_dict() for e in tracker.events] if tracker else []
+        show_heard = await asyncio.to_thread(heard_shown, scenario_of(events) or requested)
+        shown = m.from_events(events, heard=show_heard)
+        if show_heard:
+            from coach.heard import choices
+
+            return {"sender": sender, "messages": shown, "persona": who, "meant_choices": choices()}
     else:
         shown = m.present(bot_messages)
     return {"sender": sender, "messages": shown, "persona": who}

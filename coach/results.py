@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
+from coach.heard import corrections_by_message
 from coach.rubric import NOT_JUDGED, ORDER, TITLES, build_report, judged
 from coach.scenario import Scenario
 from coach.transcript import read, started_by
@@ -87,6 +88,7 @@ def session_from_events(sender_id: str, events: list[dict], scenario_for: Callab
         return None
     scenario_id = transcript.scenario_id
     scenario = scenario_for(scenario_id) if scenario_id else None
+    flags = corrections_by_message(events)
     rows = []
     for t in transcript.turns:
         facts = []
@@ -100,7 +102,8 @@ def session_from_events(sender_id: str, events: list[dict], scenario_for: Callab
                      "confidence": round(t.confidence, 3), "disclosed": facts, "mood": t.mood,
                      "replies": [r.sent for r in replies if r.sent],
                      "said": [r.text for r in replies if r.who == "person"],
-                     "coach": [r.text.split("\n", 1)[0] for r in replies if r.who == "coach" and r.text]})
+                     "coach": [r.text.split("\n", 1)[0] for r in replies if r.who == "coach" and r.text],
+                     "meant": (flags.get(t.timestamp) or {}).get("meant_label") or None})
     report = build_report(transcript, scenario, final=transcript.finished, reveal_outcomes=True) if scenario else None
     return Session(sender_id=sender_id, learner=transcript.learner or sender_id, scenario=scenario_id,
                    started=transcript.started, ended=transcript.ended,

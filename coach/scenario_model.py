@@ -159,6 +159,7 @@ class Scenario:
     reactions: dict
     hints: dict
     show_mood: bool = True
+    show_heard: bool = True  # the web chat's "heard as" line (and COACH_SHOW_HEARD)
     note: str = ""
     rubric: dict = field(default_factory=dict)
     path: str = ""

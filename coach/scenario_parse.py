@@ -123,7 +123,7 @@ def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
         raise ScenarioError([Problem(file, 1, "(file)", "the file is not a block of fields",
                                      "Start from docs/scenario-template.yml and keep its layout.")])
 
-    known = {"id", "title", "conversation", "note", "person", "brief", "opening_lines", "show_mood", "rapport",
+    known = {"id", "title", "conversation", "note", "person", "brief", "opening_lines", "show_mood", "show_heard", "rapport",
              "facts", "replies", "reactions", "hints", "rubric", "areas", "rails", "probes"}
     for key in data:
         if key not in known:
@@ -149,6 +149,11 @@ def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
         chk.add(data.line_of("show_mood"), "show_mood", f"should be true or false, not {_describe(show_mood)}",
                 "Write 'show_mood: true' or 'show_mood: false'.")
         show_mood = True
+    show_heard = data.get("show_heard", True)
+    if not isinstance(show_heard, bool):
+        chk.add(data.line_of("show_heard"), "show_heard", f"should be true or false, not {_describe(show_heard)}",
+                "Write 'show_heard: true' or 'show_heard: false'.")
+        show_heard = True
 
     rapport = _parse_rapport(chk, data)
     facts = _parse_facts(chk, data)
@@ -170,7 +175,7 @@ def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
     return Scenario(
         id=sid, title=title, conversation=conversation, person=dict(person), brief=brief.strip(),
         opening_lines=opening, rapport=rapport, facts=facts, replies=replies, reactions=reactions, hints=hints,
-        show_mood=show_mood, note=str(data.get("note") or "").strip(), rubric=_plain(rubric), path=file,
+        show_mood=show_mood, show_heard=show_heard, note=str(data.get("note") or "").strip(), rubric=_plain(rubric), path=file,
         version=hashlib.sha256(text.encode("utf-8")).hexdigest()[:12], areas=areas, rails=rails, probes=probes,
     )
 

@@ -196,6 +196,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds an idle connection to the Rasa server stays open for the next request."),
     Setting("COACH_SCENARIO_MAX_KB", "scenario_max_kb", "1024", whole(1),
             "The largest scenario file read, in kilobytes; a larger one is refused with a problem."),
+    Setting("COACH_SHOW_HEARD", "show_heard", "on", on_off,
+            "on shows the web chat's 'heard as' line under each learner turn, with 'that's not what I meant'."),
 )
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 DEFAULTS: dict[str, str] = {s.name: s.default for s in SETTINGS}
@@ -233,6 +235,7 @@ class Settings:
     request_timeout_s: float
     keep_alive_timeout_s: float
     scenario_max_kb: int
+    show_heard: bool
 
     def host_names(self) -> frozenset[str]:
         """The names the Rasa server answers to (its Host header), besides any IP address: localhost,

@@ -398,6 +398,7 @@
       });
       if (pending) pending.classList.remove("oc-pending");
       if (fromBox && box.value.trim() === text) box.value = "";
+      if (pending && data.heard) showHeard(pending, data.heard);
       update(data);
     } catch (err) {
       if (pending) pending.remove();
@@ -419,6 +420,7 @@
     } finally {
       setBusy(false);
     }
+    if (data && Array.isArray(data.meant_choices)) meantChoices = data.meant_choices;
     if (data && data.messages.length && data.persona) scenario = data.persona.scenario;  // e.g. one picked before
     if (data) update(data);
     log.setAttribute("aria-live", "polite");  // announce new messages from now on, not the restored ones
@@ -510,6 +512,7 @@
     if (pending) node.classList.add("oc-pending");
     retireChoices();
     log.append(node);
+    if (message.from === "learner" && message.heard) showHeard(node, message.heard);
     log.scrollTop = log.scrollHeight;
     return node;
   }
@@ -599,6 +602,124 @@
     const button = event.target.closest && event.target.closest("button.oc-choose");
     if (button) choose(button);
   });
+
+  // ---- what the coach heard ---------------------------------------------------------------
+  // Under a learner turn, a small line: "Heard as: reflection + open question about ...", with
+  // "That's not what I meant", which opens a short list of what they may have meant (the moves the
+  // coach ranked next, then "something else" with every move) and a Send. The correction is kept
+  // in the conversation (POST api/correction); it is not a turn and changes no figure. The line is
+  // on unless the coach (COACH_SHOW_HEARD) or the scenario (show_heard) switches it off: then the
+  // server sends no `heard`, and nothing shows.
+
+  const HEARD_TEXT = Object.freeze({
+    heardAs: "Heard as: ",
+    notMeant: "That's not what I meant",
+    notMeantFor: (said) => `That's not what I meant, for your message “${said}”`,
+    legend: "What did you mean? Tick what fits.",
+    other: "Something else",
+    none: "(nothing else)",
+    send: "Send",
+    cancel: "Cancel",
+    pickOne: "Tick what you meant, or choose it under “Something else”.",
+    meant: (words) => `You meant: ${words}. Thank you: your trainer will see it.`,
+    failed: (why) => `${why} Your choice is still here: send it again.`,
+  });
+  let meantChoices = [];
+  let heardForms = 0;
+
+  /** Capitalise the first letter of a plain-words move for a list. */
+  function sentence(words) {
+    return words ? words[0].toUpperCase() + words.slice(1) : "";
+  }
+
+  function labelFor(move) {
+    const found = meantChoices.find((c) => c.move === move);
+    return found ? found.label : move.replace(/_/g, " ");
+  }
+
+  /** The heard-as line, right under a learner's bubble (after it in the log, not inside it). */
+  function showHeard(node, heard) {
+    if (!heard || typeof heard.label !== "string" || !node.parentNode) return;
+    const next = node.nextElementSibling;
+    if (next && next.classList.contains("oc-heard")) next.remove();
+    const said = (node.querySelector("p") || {}).textContent || "";
+    const line = el("div", { class: "oc-heard" },
+      el("p", { class: "oc-heard-line" }, el("span", { class: "oc-heard-as" }, HEARD_TEXT.heardAs), heard.label));
+    if (heard.meant) {
+      line.append(el("p", { class: "oc-heard-meant" }, HEARD_TEXT.meant(heard.meant)));
+    } else if (typeof heard.at === "number") {
+      const button = el("button", { type: "button", class: "oc-not-meant", "aria-expanded": "false",
+        "aria-label": HEARD_TEXT.notMeantFor(said.length > 60 ? `${said.slice(0, 57)}…` : said) }, HEARD_TEXT.notMeant);
+      button.addEventListener("click", () => openMeant(line, button, heard));
+      line.append(button);
+    }
+    node.after(line);
+  }
+
+  /** The short list of what the learner may have meant, with Send and Cancel. */
+  function openMeant(line, button, heard) {
+    if (line.querySelector(".oc-meant")) return;
+    const n = ++heardForms;
+    const likely = (heard.likely || []).filter((m) => !(heard.moves || []).includes(m));
+    const boxes = likely.map((move, i) => el("div", { class: "oc-meant-option" },
+      el("input", { type: "checkbox", id: `oc-meant-${n}-${i}`, value: move }),
+      el("label", { for: `oc-meant-${n}-${i}` }, sentence(labelFor(move)))));
+    const other = el("select", { id: `oc-meant-${n}-other` },
+      el("option", { value: "" }, HEARD_TEXT.none),
+      meantChoices.map((c) => el("option", { value: c.move }, sentence(c.label))));
+    const problem = el("p", { class: "oc-meant-problem", role: "alert" });
+    const form = el("form", { class: "oc-meant", "aria-label": HEARD_TEXT.legend },
+      el("fieldset", {}, el("legend", {}, HEARD_TEXT.legend), boxes,
+        el("div", { class: "oc-meant-option oc-meant-other" },
+          el("label", { for: `oc-meant-${n}-other` }, HEARD_TEXT.other), other)),
+      problem,
+      el("div", { class: "oc-row" },
+        el("button", { type: "submit", class: "oc-meant-send" }, HEARD_TEXT.send),
+        el("button", { type: "button", class: "oc-meant-cancel" }, HEARD_TEXT.cancel)));
+    problem.hidden = true;
+    const close = () => {
+      form.remove();
+      button.setAttribute("aria-expanded", "false");
+      button.focus();
+    };
+    form.querySelector(".oc-meant-cancel").addEventListener("click", close);
+    form.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        close();
+      }
+    });
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const meant = [...form.querySelectorAll("input:checked")].map((b) => b.value);
+      if (other.value && !meant.includes(other.value)) meant.push(other.value);
+      if (!meant.length) {
+        problem.textContent = HEARD_TEXT.pickOne;
+        problem.hidden = false;
+        return;
+      }
+      try {
+        const data = await call("api/correction", {
+          method: "POST",
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ sender, at: heard.at, meant: meant.slice(0, 3) }),
+        });
+        const words = data.correction && data.correction.meant_label;
+        form.remove();
+        button.remove();
+        const note = el("p", { class: "oc-heard-meant", role: "status", tabindex: "-1" }, HEARD_TEXT.meant(words || ""));
+        line.append(note);
+        note.focus();
+      } catch (err) {
+        problem.textContent = HEARD_TEXT.failed(err.message);
+        problem.hidden = false;
+      }
+    });
+    button.setAttribute("aria-expanded", "true");
+    line.append(form);
+    const first = form.querySelector("input, select");
+    if (first) first.focus();
+  }
 
   // ---- wiring ----------------------------------------------------------------------------
 

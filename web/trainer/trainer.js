@@ -31,7 +31,7 @@ const TEXT = {
   signOut: "Sign out",
   empty: "Type the trainer token first.",
   nav: "Trainer pages",
-  views: { sessions: "Sessions", cohort: "Cohort summary", scenarios: "Scenario files" },
+  views: { sessions: "Sessions", cohort: "Cohort summary", flagged: "Flagged turns", scenarios: "Scenario files" },
   loading: "Loading…",
   offline: "Could not reach the coach. Check your connection and try again.",
   failed: (status) => `The coach answered with an error (${status}). Please try again.`,
@@ -114,6 +114,12 @@ const TEXT = {
   probeFailed: (r) => `${r.probe}: "${r.said}" got "${r.reply}" (${r.source}); expected ${r.expect.join(", ")}`,
   rails: (ids) => `Rails: ${ids.length ? ids.join(", ") : "none"}`,
   notFound: "That page does not exist.",
+  flaggedIntro: "Learner turns the learner said the coach misread (\u201cthat's not what I meant\u201d in the " +
+    "web chat), newest first: what they typed, what the coach heard and what they meant. make " +
+    "export-corrections writes them as NLU training data for someone to review before any goes into data/nlu/.",
+  noFlagged: "No learner has flagged a turn yet.",
+  flaggedCols: ["Flagged (UTC)", "Learner", "Scenario", "Turn", "The learner said", "Heard as", "They meant", "Session"],
+  meantNote: (words) => `The learner meant: ${words}`,
 };
 
 const base = new URL("./", import.meta.url);
@@ -244,7 +250,7 @@ async function route(moveFocus) {
     const current = link.dataset.view === view || (view === "session" && link.dataset.view === "sessions");
     if (current) link.setAttribute("aria-current", "page"); else link.removeAttribute("aria-current");
   }
-  const views = { sessions, session, cohort, scenarios };
+  const views = { sessions, session, cohort, flagged, scenarios };
   const status = el("p", { class: "tr-status", role: "status" }, TEXT.loading);
   main.replaceChildren(status);
   main.setAttribute("aria-busy", "true");
@@ -393,7 +399,8 @@ async function session(params) {
     el("th", { scope: "row" }, r.turn),
     el("td", { class: "tr-said" }, r.text),
     el("td", { "data-col": "move" }, r.move, el("span", { class: "tr-muted" }, TEXT.confidence(r.confidence))),
-    el("td", { "data-col": "form" }, r.form),
+    el("td", { "data-col": "form" }, r.form,
+      r.meant ? el("p", { class: "tr-meant" }, TEXT.meantNote(r.meant)) : null),
     el("td", { "data-col": "disclosed" }, r.disclosed.length
       ? el("ul", {}, r.disclosed.map((x) => el("li", { "data-fact": x.id }, factText(x)))) : TEXT.nothing),
     el("td", { class: "tr-replies" },
@@ -483,6 +490,29 @@ function chart(criteria) {
     svg.append(row);
   });
   return svg;
+}
+
+/** Every flagged turn: what the learner typed, what the coach heard, what they meant. */
+async function flagged() {
+  const rows = (await api("flagged")).flagged;
+  const list = table(null, TEXT.flaggedCols, rows.map((r) => el("tr", { "data-sender": r.sender_id, "data-turn": r.turn },
+    el("td", { class: "tr-when" }, when(r.when)),
+    el("td", { class: "tr-id" }, r.learner),
+    el("td", {}, r.title || r.scenario || "–"),
+    el("td", { "data-col": "turn" }, r.turn == null ? "–" : r.turn),
+    el("th", { scope: "row", class: "tr-said" }, r.text),
+    el("td", { "data-col": "heard" }, r.heard),
+    el("td", { "data-col": "meant" }, r.meant_label),
+    el("td", {}, el("a", { href: `#/session?sender=${encodeURIComponent(r.sender_id)}` },
+      TEXT.cols.open, el("span", { class: "tr-sr" }, TEXT.openSession({ learner: r.learner, started: r.when })))))),
+  { class: "tr-flagged", "aria-labelledby": "tr-flagged-title" });
+  return [
+    heading(TEXT.views.flagged),
+    el("p", {}, TEXT.flaggedIntro),
+    el("h3", { id: "tr-flagged-title", class: "tr-sr" }, TEXT.views.flagged),
+    rows.length ? el("div", { class: "tr-scroll", tabindex: "0", role: "region", "aria-labelledby": "tr-flagged-title" }, list)
+      : el("p", {}, TEXT.noFlagged),
+  ];
 }
 
 /** A live file's probe results: scripted, with the real NLU if checked, its rails, and what failed. */
