@@ -3,7 +3,8 @@ print each learner turn, how it was read and what the person answered (with the 
 
 For reviewing the person's relevance on realistic input: a reviewer writes conversations the way
 practitioners type, runs them, and judges every reply (relevant, partly, non-sequitur) by hand.
-The conversations file is YAML: a list of {id, scenario, turns: [text, ...]}.
+The conversations file is YAML: a list of {id, scenario, turns: [text, ...]} (or turns as
+{say: text, ...}, as in bench/relevance/conversations.yml).
 
 Run: .venv/bin/python bench/replay.py FILE [--json OUT]
 """
@@ -33,7 +34,8 @@ def replay(conversations: list[dict], nlu) -> list[dict]:
         sc = scenarios[conv["scenario"]]
         state = persona.new_state(sc)
         rows = []
-        for i, text in enumerate(conv["turns"], 1):
+        for i, item in enumerate(conv["turns"], 1):
+            text = item["say"] if isinstance(item, dict) else item  # {say, fits, why} (bench/relevance) or text
             parse = nlu.parse(text)
             move, form, _ = move_and_form(parse)
             moves = [m.get("name") for m in parse.get("moves") or []]
