@@ -291,8 +291,9 @@ def heard_of(event: dict, corrected: dict) -> dict | None:
     return {**found, "at": event.get("timestamp"), "meant": meant.get("meant_label") if meant else None}
 
 
-def read_correction(body) -> tuple[str, float, list[str]]:
-    """The sender, message time and moves meant of a correction request, or BadRequest saying why."""
+def read_correction(body) -> tuple[str, float, list[str], str | None]:
+    """The sender, message time, moves meant and claimed learner id (as metadata.learner of a
+    message: None if not given) of a correction request, or BadRequest saying why."""
     from coach.heard import read_meant
 
     if not isinstance(body, dict):
@@ -306,7 +307,10 @@ def read_correction(body) -> tuple[str, float, list[str]]:
         meant = read_meant(body.get("meant"))
     except ValueError as exc:
         raise BadRequest(str(exc)) from None
-    return sender, float(at), meant
+    learner = body.get("learner")
+    if learner is not None and (not isinstance(learner, str) or not LEARNER_RE.fullmatch(learner)):
+        raise BadRequest(f"'learner' must be {LEARNER_RULE}.")
+    return sender, float(at), meant, learner
 
 
 def from_events(events: list[dict], heard: bool = False) -> list[dict]:

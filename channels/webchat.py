@@ -265,8 +265,8 @@ class WebChatInput(InputChannel):
             if request.method == "OPTIONS":
                 return response.empty(status=204)
             try:
-                sender, at, meant = m.read_correction(json_body(request))
-                learner = signed_learner(request)
+                sender, at, meant, claimed = m.read_correction(json_body(request))
+                learner = signed_learner(request) or claimed  # signed, else claimed (as a message's)
             except m.BadRequest as exc:
                 return response.json({"error": str(exc)}, status=400)
             except identity.IdentityError as exc:

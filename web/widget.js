@@ -702,7 +702,7 @@
         const data = await call("api/correction", {
           method: "POST",
           headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ sender, at: heard.at, meant: meant.slice(0, 3) }),
+          body: JSON.stringify({ sender, learner, at: heard.at, meant: meant.slice(0, 3) }),
         });
         const words = data.correction && data.correction.meant_label;
         form.remove();

@@ -65,7 +65,7 @@ def test_a_correction_names_one_to_three_known_moves():
             heard.read_meant(bad)
     with pytest.raises(m.BadRequest):
         m.read_correction({"sender": "web-1", "at": "yesterday", "meant": ["reflect"]})
-    assert m.read_correction({"sender": "web-1", "at": 20.25, "meant": ["reflect"]}) == ("web-1", 20.25, ["reflect"])
+    assert m.read_correction({"sender": "web-1", "at": 20.25, "meant": ["reflect"]}) == ("web-1", 20.25, ["reflect"], None)
 
 
 def test_a_correction_is_no_turn_and_changes_no_figure(eric):
