@@ -29,7 +29,16 @@ import re
 from dataclasses import dataclass, field
 
 from coach.areas import AREAS, KIND_FIT, MOVE_AREAS, counted_topics, named_areas
-from coach.language import frames_a_want, jargon_in, offers_a_service, overlap, topic_hits, wanted_services, words
+from coach.language import (
+    frames_a_want,
+    jargon_in,
+    names_a_service,
+    offers_a_service,
+    overlap,
+    topic_hits,
+    wanted_services,
+    words,
+)
 from coach.moves import ALL_MOVES, META, NLU_FALLBACK, SERVICE_MOVES
 from coach.scenario import Fact, Scenario
 
@@ -76,6 +85,7 @@ class Reading:
     text: str
     moves: tuple[str, ...]         # every move of the turn, in order, the primary among them
     area: str | None = None        # the NLU's life area, when it gave one with confidence
+    asked: str = ""                # the words of the turn's questions, when it also reflects (else the text)
 
     @property
     def listening(self) -> bool:
@@ -91,10 +101,16 @@ def read_turn(move: str, form: str, text: str, parse: dict | None = None,
     """
     names: list[str] = []
     raw = moves if moves is not None else (parse or {}).get("moves") or []
+    asking_words, listening_words = [], []
     for m in raw:
         name = m.get("name") if isinstance(m, dict) else m
+        if isinstance(m, dict) and m.get("text"):
+            (listening_words if name in LISTENING else asking_words).append(str(m["text"]))
         if name in ALL_MOVES and name not in names and name not in META:
             names.append(name)
+    # "so his songs can still reach him. who's around for you?": the question leads. What the
+    # reflection named is context, not what was asked.
+    asked = " ".join(asking_words) if asking_words and listening_words else (text or "")
     if move not in names and move != NLU_FALLBACK:
         names.append(move)
     if not names:
@@ -107,7 +123,13 @@ def read_turn(move: str, form: str, text: str, parse: dict | None = None,
         area = None
     if form == "leading" and move in CHECKING:
         form = "closed" if move == "confirm_outcome" else "none"
-    return Reading(move=move, form=form, text=text or "", moves=tuple(names), area=area)
+    if form == "leading" and listening_words and asking_words:
+        # "how are you doing in all this? you must be exhausted": the feeling named is empathy,
+        # not a leading question; the form is the questions' own.
+        from coach.question_form import classify
+
+        form = classify(asked).name
+    return Reading(move=move, form=form, text=text or "", moves=tuple(names), area=area, asked=asked)
 
 
 def new_state(scenario: Scenario) -> dict:
@@ -157,7 +179,11 @@ def respond(scenario: Scenario, state: dict, move: str, form: str, text: str, rn
     outcome_known = any(scenario.fact(f).kind == "outcome" for f in state["disclosed"] if _has(scenario, f))
     # A service put forward counts whatever the NLU read ("we could look at some respite" read as
     # a question about what they want is still an offer).
-    offered = any(m in SERVICE_MOVES for m in reading.moves) or offers_a_service(text)
+    # Advice tucked before a question ("sorry, you should be part of it. who would you want
+    # there?") is not advice the person reacts to, unless it names a service: the question leads.
+    service_moves = [m for m in reading.moves if m in SERVICE_MOVES
+                     and not (m == "give_advice" and reading.move in ASKING and not names_a_service(text))]
+    offered = bool(service_moves) or offers_a_service(text)
     early_service = offered and not outcome_known
     # "So what you want is a carer every morning - is that right?", when they never said so: the
     # learner's service put into the person's mouth. Not agreed to, whatever the NLU read it as.
@@ -187,7 +213,8 @@ def respond(scenario: Scenario, state: dict, move: str, form: str, text: str, rn
     state["rapport"] = round(min(1.0, max(0.0, state["rapport"] + delta)), 4)
 
     # 2. What to say.
-    turn = _Decision(scenario, state, reading, rng).decide(rail, early_service, jargon, not_said)
+    service = service_moves[0] if service_moves else "offer_service"
+    turn = _Decision(scenario, state, reading, rng).decide(rail, early_service and service, jargon, not_said)
     state["recent"] = (state["recent"] + [reading.move])[-RECENT:]
     for fid in turn.disclosed:
         state["disclosed"][fid] = state["turn"]
@@ -235,12 +262,17 @@ _NEGATOR = re.compile(r"\b(not|never|nobody|nobodys|no one|noone|no-one|nothing|
                       r"|\b(push|pushed|pushing|rush|rushed|rushing|force|forced|pressure|pressured|railroad|railroaded|"
                       r"bounced|bullied|talked|made)( him| her| you| them)? into\b"
                       r"|\b(pushed|forced|pressured|pressure)( him| her| you| them)? to\b"
-                      r"|\b(frightened|scared|afraid|worried|worry|worries|fear|fears|dread|dreading|terrified) (of|about|that)\b")
+                      r"|\b(frightened|scared|afraid|worried|worry|worries|fear|fears|dread|dreading|terrified) (of|about|that)\b"
+                      # ... or gives it back as someone else's idea ("rhys has been talking about a home")
+                      r"|\b(?!(?:i|we|you)\b)[a-z']+\s+(?:(?:has|have|had|is|was|keeps|kept)\s+)?(?:been\s+)?"
+                      r"(?:talking about|on about|going on about|mentioned|mentioning|suggested|suggesting|brought up|"
+                      r"bringing up|wants|wanted|saying|pushing for|keen on|thinks|on at you about)\b")
 _PUSH = re.compile(r"\b(wouldn't|wouldnt|isn't|isnt|shouldn't|shouldnt|couldn't|couldnt|can't we|cant we)\s+"
                    r"(he|she|it|that|this|they|we|you|a|an|the|be)\b"
                    r"|\b(don't|dont|do) you( not)? think\b|\b(have|had|do|did|would) (you|it|he|she) not\b"
                    r"|\b(haven't|havent|hasn't|hasnt) (you|he|she|anyone) (thought|considered|looked)\b|\bwhy not\b"
-                   r"|\b(better|safer|safest|best|easier|kinder|only option|only answer|the answer|the way forward)\b")
+                   r"|\b(better|safer|safest|best|easier|kinder|only option|only answer|the answer|the way forward|"
+                   r"should|ought)\b|\b(he's|hes|she's|shes|they're|theyre|he is|she is|they are) right\b")
 
 
 def _rules_out(part: str, rail_words) -> bool:
@@ -269,6 +301,16 @@ def rail_hit(scenario: Scenario, reading: Reading):
 
 # --------------------------------------------------------------------------------------- deciding
 
+_REFERS_BACK = re.compile(r"\b(it|that|this|those|these|there|her|him|she|he|them|they|then)\b")
+W_ECHO = 0.5       # per topic word the turn's reflection (not its question) named
+
+
+def _question_part(text: str) -> str:
+    """The sentences of a turn that ask (end in '?'), else its last sentence."""
+    sentences = [p for p in re.findall(r"[^.!?]+[.!?]*", text or "") if words(p)]
+    asking = [p for p in sentences if p.rstrip().endswith("?")]
+    return " ".join(asking) if asking else (sentences[-1] if sentences else "")
+
 class _Decision:
     """Works out one reply; every path ends in :meth:`say`."""
 
@@ -280,8 +322,14 @@ class _Decision:
         self.told = state["disclosed"]
         self.thread = state.get("topic") if _has(scenario, state.get("topic") or "") else None
         self.hits = {f.id: topic_hits(reading.text, counted_topics(f.topics)) for f in scenario.facts}
-        self.word_areas = named_areas(" ".join(words(reading.text)))
-        self.named = any(self.hits.values()) or bool(self.word_areas)
+        asked = reading.asked or reading.text
+        # What the turn's questions name (the whole turn when it asks nothing or only asks).
+        self.ask_hits = (self.hits if asked == reading.text else
+                         {f.id: topic_hits(asked, counted_topics(f.topics)) for f in scenario.facts})
+        self.word_areas = named_areas(" ".join(words(asked)))
+        self.named = any(self.ask_hits.values()) or bool(self.word_areas)
+        # "do you miss it?", "what did she say?": a question naming nothing, about what was just said.
+        self.refers_back = not self.named and bool(_REFERS_BACK.search(" ".join(words(_question_part(asked)))))
 
     # -- saying ---------------------------------------------------------------------------
 
@@ -346,17 +394,25 @@ class _Decision:
     def moved(self, fact: Fact) -> bool:
         """A move of the turn can open this fact: one of its unlock moves, or any question that names
         it (an outcome still needs one of its own moves: what someone wants needs the right question)."""
-        if any(m in fact.unlock.moves for m in self.r.moves):
+        # In a turn that asks, the question leads: a reflection before it warms the person up
+        # (rapport) but does not open a fact on its own.
+        moves = [m for m in self.r.moves if m not in LISTENING] or list(self.r.moves)
+        if any(m in fact.unlock.moves for m in moves):
             return True
-        return fact.kind != "outcome" and self.hits[fact.id] > 0 and any(m in ASKING for m in self.r.moves)
+        return fact.kind != "outcome" and self.ask_hits[fact.id] > 0 and any(m in ASKING for m in self.r.moves)
 
     def unlockable(self, fact: Fact) -> bool:
         u = fact.unlock
+        # What a fact waits on orders discovery; a learner who names it ("and alun, is he
+        # someone you could call?") is answered about it. What someone wants still waits.
+        # (Only where it waits on being introduced: a person met through another person.)
+        named = (fact.kind != "outcome" and self.ask_hits[fact.id] > 0
+                 and all(self.sc.fact(d).kind in ("network", "community") for d in u.after if _has(self.sc, d)))
         return (fact.id not in self.told
                 and self.moved(fact)
                 and self.r.form in u.forms
                 and self.state["rapport"] >= u.min_rapport
-                and all(dep in self.told for dep in u.after)
+                and (named or all(dep in self.told for dep in u.after))
                 and (self.hits[fact.id] > 0 or not u.needs_topic))
 
     def too_early(self, fact: Fact) -> bool:
@@ -398,7 +454,8 @@ class _Decision:
 
     # -- the decision ---------------------------------------------------------------------
 
-    def decide(self, rail, early_service: bool, jargon: list[str], not_said: bool = False) -> PersonaTurn:
+    def decide(self, rail, early_service: str | bool, jargon: list[str], not_said: bool = False) -> PersonaTurn:
+        """`early_service`: the service move put forward before any outcome was heard (or False)."""
         r = self.r
         if rail is not None:
             return self.say(rail.says, "rail", f"rail:{rail.id}", topic=None)
@@ -411,7 +468,9 @@ class _Decision:
         if not_said and self.sc.reactions.get("not_said"):
             return self.reaction("not_said")
         if early_service:
-            service = next((m for m in r.moves if m in SERVICE_MOVES), "offer_service")
+            service = early_service if isinstance(early_service, str) else "offer_service"
+            if service == "explain_process" and self.sc.replies.get("explain_process"):
+                return self.reply("explain_process")  # forms before the person: it costs, but it is no offer
             return self.reaction("advice" if service == "give_advice" else "early_service")
         if jargon:
             return self.reaction("jargon")
@@ -540,7 +599,7 @@ class _Decision:
         out = {}
         for f in facts:
             areas = set(f.life_areas) | ({"future_hopes"} if f.kind == "outcome" else set())
-            s = W_TOPIC * self.hits[f.id]
+            s = W_TOPIC * self.ask_hits[f.id] + W_ECHO * (self.hits[f.id] - self.ask_hits[f.id])
             if r.area and r.area in areas:
                 s += W_NLU_AREA
             if move_areas & areas:
@@ -554,11 +613,12 @@ class _Decision:
         return out
 
     def turn_areas(self) -> list[str]:
-        """The areas the turn is about, likeliest first: the words', the NLU's, the move's."""
+        """The areas the turn is about, likeliest first: the words', the questions' moves', the
+        NLU's (a question's move says more about its area than the NLU's area reading does)."""
         found = [a for a, _ in sorted(self.word_areas.items(), key=lambda kv: -kv[1])]
+        found += [a for m in self.r.moves if m not in LISTENING for a in MOVE_AREAS.get(m, ())]
         if self.r.area:
             found.append(self.r.area)
-        found += [a for m in self.r.moves for a in MOVE_AREAS.get(m, ())]
         return list(dict.fromkeys(found))
 
     def answer(self) -> PersonaTurn:
@@ -571,11 +631,25 @@ class _Decision:
         def ranked(group):
             return sorted(group, key=lambda f: (-score[f.id], facts.index(f)))
 
-        named = ranked(f for f in facts if self.hits[f.id])
-        in_area = ranked(f for f in facts if not self.hits[f.id]
+        hits = self.ask_hits
+        if self.refers_back and any(self.hits.values()):
+            hits = self.hits  # "you swam for the county. do you miss it?": "it" is what the reflection named
+        elif self.refers_back and asking and self.thread in self.told:
+            return self.deepen(self.sc.fact(self.thread), named=True)  # "do you miss it?": the thread
+        move_areas = {a for m in r.moves for a in MOVE_AREAS.get(m, ())}
+
+        def incidental(f: Fact) -> bool:
+            """One topic word in a question plainly about another area ("what would help you feel
+            steadier going out at night?" is about safety, not his evenings in front of the telly)."""
+            fa = set(f.life_areas)
+            return (hits[f.id] == 1 and r.area is not None and r.area not in fa and not (move_areas & fa)
+                    and (f.kind != "outcome" or r.area != "future_hopes"))
+
+        named = ranked(f for f in facts if hits[f.id] and not incidental(f))
+        in_area = ranked(f for f in facts if f not in named
                          and (set(f.life_areas) | ({"future_hopes"} if f.kind == "outcome" else set())) & set(areas))
         kinds = [k for m in r.moves for k in KIND_FIT.get(m, ())]
-        fits = ranked(f for f in facts if f.kind in kinds and not self.hits[f.id]) \
+        fits = ranked(f for f in facts if f.kind in kinds and not hits[f.id]) \
             if not self.named and r.form in ("open", "multiple") else []
 
         if not asking:  # greetings, introductions, small talk: only what they name and can open

@@ -464,3 +464,52 @@ def test_a_service_put_forward_meets_the_early_service_reaction_whatever_the_nlu
     assert turn.source == "reaction:early_service" and turn.rapport < 0.6
     assert say(eric, state, "ask_network", "closed", "what about your daughter, does she ring?").source \
         != "reaction:early_service"
+
+
+def test_someone_elses_idea_given_back_is_not_a_push(threads):
+    state = {**persona.new_state(threads), "rapport": 0.6}
+    assert say(threads, state, "reflect", "none", "karen keeps on about a care home, that's a lot to hear").source \
+        != "rail:leaving_home"
+    assert say(threads, state, "reflect", "none", "karen wants a care home and she's right").source \
+        == "rail:leaving_home"
+
+
+def piece(name, text):
+    return {"name": name, "confidence": 0.8, "text": text}
+
+
+def test_in_a_compound_turn_the_question_leads(threads):
+    # The reflection names Karen; the question asks about his days: his daughter is not the answer.
+    state = {**persona.new_state(threads), "rapport": 0.6, "disclosed": {"dog": 1}}
+    text = "so karen rings a lot. and what do you do with your mornings?"
+    parse = {"moves": [piece("reflect", "so karen rings a lot."), piece("ask_daily_life", "and what do you do...")]}
+    turn = say(threads, state, "ask_daily_life", "open", text, parse=parse)
+    assert "daughter" not in turn.disclosed
+    # a reflection opens nothing on its own in a turn that asks: the outcome it could unlock stays put
+    parse = {"moves": [piece("reflect", "she's your best pal."), piece("ask_network", "who else is about?")]}
+    turn = say(threads, {**state, "rapport": 0.9}, "ask_network", "open", "she's your best pal. who else is about?",
+               parse=parse)
+    assert turn.disclosed != ["walks"]
+
+
+def test_advice_before_a_question_does_not_win_over_it(threads):
+    state = {**persona.new_state(threads), "rapport": 0.6}
+    parse = {"moves": [piece("give_advice", "you should be part of it."), piece("ask_network", "who matters?")]}
+    turn = say(threads, state, "ask_network", "open", "sorry, you should be part of it. who's your family?",
+               parse=parse)
+    assert turn.source != "reaction:advice" and turn.disclosed in (["dog"], ["daughter"])
+
+
+def test_a_question_that_refers_back_stays_on_the_thread(threads):
+    state = {**persona.new_state(threads), "rapport": 0.6, "disclosed": {"dog": 1}, "topic": "dog"}
+    turn = say(threads, state, "ask_risk", "closed", "do you miss it?")
+    assert turn.source == "dog" and turn.kind == "more"
+
+
+def test_one_topic_word_in_a_question_plainly_about_another_area_does_not_choose_the_fact(threads):
+    # "yard" names the fall, but the question is about people and the NLU read people.
+    state = {**persona.new_state(threads), "rapport": 0.6}
+    turn = say(threads, state, "ask_network", "open", "who pops into the yard to see you?", area="people")
+    assert turn.source != "fall" and "fall" not in turn.disclosed
+    turn = say(threads, state, "ask_risk", "open", "what happened in the yard?", area="safety")
+    assert turn.disclosed == ["fall"]
