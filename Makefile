@@ -15,7 +15,7 @@ export RASA_TELEMETRY_ENABLED := false
 TRAIN_INPUTS := config.yml domain.yml $(shell find data components -name '*.yml' -o -name '*.py' 2>/dev/null) \
                 coach/__init__.py coach/question_form.py coach/moves.py
 
-.PHONY: FORCE help install train run shell test test-fast lint validate check-scenarios retention bench bench-nlu bench-latency bench-annomi bench-report bench-persona bench-load bench-records bench-coach clean web-deps demo-portal export-corrections
+.PHONY: FORCE help install train run shell test test-fast lint validate check-scenarios retention bench bench-nlu bench-latency bench-annomi bench-report bench-persona bench-relevance bench-load bench-records bench-coach clean web-deps demo-portal export-corrections
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -101,13 +101,17 @@ bench-report: install ## time to build the feedback report for a 200-turn conver
 bench-persona: train ## every scenario's probes through the running bot: pass rate, words per reply (strong, weak)
 	$(PY) bench/persona.py
 
+bench-relevance: train ## the person's replies on two educators' held-out typed conversations: share from a fitting source
+	$(PY) bench/relevance.py bench/relevance/conversations.yml
+	$(PY) bench/relevance.py bench/relevance/conversations_b.yml
+
 bench-load: train ## N concurrent learners (10, 50 and 200): turn latency, errors, memory, parse floor
 	$(PY) bench/load.py
 
 bench-records: train ## a learner's progress and a trainer's page at 10,000 stored conversations, beside learners
 	$(PY) bench/records.py
 
-bench: bench-nlu bench-latency bench-annomi bench-report bench-persona bench-load bench-records bench-coach ## run every benchmark
+bench: bench-nlu bench-latency bench-annomi bench-report bench-persona bench-relevance bench-load bench-records bench-coach ## run every benchmark
 
 retention: install ## delete conversations older than COACH_RETENTION_DAYS from the tracker store
 	$(PY) scripts/retention.py
