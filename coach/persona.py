@@ -44,6 +44,13 @@ from coach.scenario import Fact, Scenario
 
 SHORT_FORMS = ("closed", "leading", "multiple")
 RECENT = 6
+SAID = 12  # how many of the person's last replies are kept (as keys) so as not to repeat them
+
+
+def _key(line: str) -> str:
+    import hashlib
+
+    return hashlib.blake2s((line or "").encode("utf-8"), digest_size=4).hexdigest()
 LISTENING = ("reflect", "summarise", "affirm", "empathise", "clarify")
 OPENING = ("greet", "introduce", "agree_agenda", "small_talk")
 # A check-back is never leading because of its tag ("have I got that?", "is that right?").
@@ -220,6 +227,7 @@ def respond(scenario: Scenario, state: dict, move: str, form: str, text: str, rn
         state["disclosed"][fid] = state["turn"]
     state["topic"] = turn.topic
     state["last_reply"] = turn.reply
+    state["said"] = ([k for k in state.get("said") or [] if k != _key(turn.reply)] + [_key(turn.reply)])[-SAID:]
     # Words the person used themselves are fair for the learner to echo back.
     state["persona_words"] = sorted(set(state.get("persona_words", [])) | set(jargon_in(turn.reply)))
     turn.state = state
@@ -334,8 +342,14 @@ class _Decision:
     # -- saying ---------------------------------------------------------------------------
 
     def say(self, lines, kind: str, source: str, disclosed=None, topic: str | None | bool = False) -> PersonaTurn:
+        # Not the same line again while another will do: the last few replies are kept (as short
+        # keys), and a line said least recently is preferred when all have been said.
+        said = self.state.get("said") or []
         last = self.state.get("last_reply", "")
-        choices = [line for line in lines if line != last] or list(lines)
+        fresh = [line for line in lines if line != last and _key(line) not in said]
+        choices = fresh or ([min((line for line in lines if line != last),
+                                 key=lambda ln: said.index(_key(ln)) if _key(ln) in said else -1)]
+                            if len(lines) > 1 else list(lines))
         return PersonaTurn(reply=self.rng.choice(choices), state=self.state, kind=kind, source=source,
                            disclosed=list(disclosed or []),
                            topic=self.thread if topic is False else topic)

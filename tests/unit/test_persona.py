@@ -513,3 +513,16 @@ def test_one_topic_word_in_a_question_plainly_about_another_area_does_not_choose
     assert turn.source != "fall" and "fall" not in turn.disclosed
     turn = say(threads, state, "ask_risk", "open", "what happened in the yard?", area="safety")
     assert turn.disclosed == ["fall"]
+
+
+def test_the_person_does_not_repeat_a_line_while_another_will_do(eric):
+    state = {**persona.new_state(eric), "rapport": 0.5}
+    lines = eric.replies["empathise"]["any"]
+    assert len(lines) >= 3
+    heard = []
+    for i in range(len(lines)):
+        turn = say(eric, state, "empathise", "none", "that sounds hard", seed=f"s{i}")
+        state = turn.state
+        heard.append(turn.reply)
+    generic = [h for h in heard if h in lines]
+    assert len(generic) == len(set(generic)), heard
