@@ -707,7 +707,7 @@
         const words = data.correction && data.correction.meant_label;
         form.remove();
         button.remove();
-        const note = el("p", { class: "oc-heard-meant", role: "status", tabindex: "-1" }, HEARD_TEXT.meant(words || ""));
+        const note = el("p", { class: "oc-heard-meant", tabindex: "-1" }, HEARD_TEXT.meant(words || ""));
         line.append(note);
         note.focus();
       } catch (err) {

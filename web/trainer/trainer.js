@@ -239,7 +239,10 @@ function parseHash() {
   return { view: path || "sessions", params: new URLSearchParams(query || "") };
 }
 
+let routing = 0;  // each route's number: a slower, older view never replaces a newer one
+
 async function route(moveFocus) {
+  const mine = ++routing;
   if (!token) {
     showSignIn(null);
     return;
@@ -261,6 +264,7 @@ async function route(moveFocus) {
     if (err instanceof Refused) return;  // the sign-in form is showing the reason
     content = [heading(TEXT.views[view] || TEXT.notFound), el("div", { class: "tr-error", role: "alert" }, err.message)];
   }
+  if (mine !== routing) return;  // the trainer has moved on to another page meanwhile
   main.replaceChildren(...content);
   main.setAttribute("aria-busy", "false");
   document.title = `${main.querySelector("h2").textContent} - trainer results - outcomes coach`;
