@@ -64,6 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.exit("No trained model in models/: run make train first.")
     conversations = yaml.safe_load(args.file.read_text(encoding="utf-8"))
     result = replay(conversations, check.RasaNLU(model))
+    print(f"model {model.name}")
     for conv in result:
         print(f"\n=== {conv['id']} ({conv['scenario']})")
         for t in conv["turns"]:
