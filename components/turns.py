@@ -478,7 +478,10 @@ class TurnReader:
             return units[0]
         asking = [u for u in units if u.asks and u.move not in META]
         by_rule = asking[-1] if asking else units[-1]
-        return max(units, key=lambda u: whole.get(u.move, 0.0) + (rule_bonus if u is by_rule else 0.0))
+        # A turn that puts a question to the person goes to the person: a request for a hint or
+        # feedback beside it ("can I ask about you instead? how's your back") does not lead.
+        candidates = [u for u in units if u.move not in META] if asking else units
+        return max(candidates, key=lambda u: whole.get(u.move, 0.0) + (rule_bonus if u is by_rule else 0.0))
 
     def _area(self, text: str, primary_text: str, primary_move: str) -> dict:
         """The life area: `none` for greetings, agenda, process and meta talk (the contract);

@@ -175,3 +175,15 @@ def test_guard_keeps_moves_consistent_with_fallback():
 )
 def test_segmenting_a_turn(text, units):
     assert len(segment(text)) == units
+
+
+def test_a_turn_that_puts_a_question_to_the_person_is_not_led_by_a_meta_piece():
+    from components.turns import TurnReader, Unit
+
+    hint = Unit("can i ask about you instead?", {}, "request_hint", 0.7, False, ["can i ask about you instead?"])
+    back = Unit("how's your back", {}, "ask_care_needs", 0.5, True, ["how's your back"])
+    whole = {"request_hint": 0.6, "ask_care_needs": 0.2}
+    assert TurnReader._primary([hint, back], whole, 0.2) is back
+    # with no question to the person, a typed request still comes through
+    thanks = Unit("thanks eric, that was lovely", {}, "small_talk", 0.5, False, ["thanks eric"])
+    assert TurnReader._primary([thanks, hint], whole, 0.2) is hint
