@@ -24,6 +24,7 @@ Every reply says where it came from (`source`: a fact id, `area:money`, `rail:ca
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 from dataclasses import dataclass, field
@@ -48,8 +49,6 @@ SAID = 12  # how many of the person's last replies are kept (as keys) so as not 
 
 
 def _key(line: str) -> str:
-    import hashlib
-
     return hashlib.blake2s((line or "").encode("utf-8"), digest_size=4).hexdigest()
 LISTENING = ("reflect", "summarise", "affirm", "empathise", "clarify")
 OPENING = ("greet", "introduce", "agree_agenda", "small_talk")
