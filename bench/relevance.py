@@ -19,13 +19,10 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-import yaml
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.replay import replay  # noqa: E402
-from coach import check  # noqa: E402
+from bench.replay import replay_file  # noqa: E402
 
 DEFAULT = ROOT / "bench" / "relevance" / "conversations.yml"
 
@@ -58,11 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("file", type=Path, nargs="?", default=DEFAULT)
     ap.add_argument("--misses", action="store_true", help="print every reply that did not fit")
     args = ap.parse_args(argv)
-    model = check.latest_model()
-    if model is None:
-        sys.exit("No trained model in models/: run make train first.")
-    conversations = yaml.safe_load(args.file.read_text(encoding="utf-8"))
-    result = replay(conversations, check.RasaNLU(model))
+    conversations, result, model = replay_file(args.file)
     figures = score(conversations, result)
     print(f"relevance on {args.file.relative_to(ROOT) if args.file.is_relative_to(ROOT) else args.file} "
           f"(model {model.name}): replies from a fitting source")

@@ -54,16 +54,21 @@ def replay(conversations: list[dict], nlu) -> list[dict]:
     return out
 
 
+def replay_file(path: Path) -> tuple[list[dict], list[dict], Path]:
+    """The conversations in a file, their replay with the newest trained model, and that model."""
+    model = check.latest_model()
+    if model is None:
+        sys.exit("No trained model in models/: run make train first.")
+    conversations = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return conversations, replay(conversations, check.RasaNLU(model)), model
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("file", type=Path)
     ap.add_argument("--json", type=Path)
     args = ap.parse_args(argv)
-    model = check.latest_model()
-    if model is None:
-        sys.exit("No trained model in models/: run make train first.")
-    conversations = yaml.safe_load(args.file.read_text(encoding="utf-8"))
-    result = replay(conversations, check.RasaNLU(model))
+    _, result, model = replay_file(args.file)
     print(f"model {model.name}")
     for conv in result:
         print(f"\n=== {conv['id']} ({conv['scenario']})")
