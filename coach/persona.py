@@ -539,6 +539,10 @@ class _Decision:
             anchor = told_hit[0] if told_hit else None
             if len(told_hit) >= 2 and self.r.move in ("reflect", "empathise", "summarise"):
                 return self.summary(told_hit)
+            if self.asks():  # "karen said you'd had a fall. can you tell me what happened?": the news asked for
+                for f in hit:
+                    if f.id not in self.told and self.unlockable(f):
+                        return self.disclose(f)
             if anchor is not None:
                 return self.deepen(anchor, named=True)
             if self.r.move == "summarise":  # a summary of what was never said: no news from it

@@ -526,3 +526,10 @@ def test_the_person_does_not_repeat_a_line_while_another_will_do(eric):
         heard.append(turn.reply)
     generic = [h for h in heard if h in lines]
     assert len(generic) == len(set(generic)), heard
+
+
+def test_a_listening_turn_that_asks_about_something_untold_gets_that_news(eric):
+    state = {**persona.new_state(eric), "rapport": 0.6, "disclosed": {"karen": 1}, "topic": "karen"}
+    turn = say(eric, state, "clarify", "open", "karen said you'd had a fall, i'm sorry. can you tell me what happened?",
+               moves=["empathise", "clarify"])
+    assert turn.disclosed == ["the_fall"]
