@@ -252,6 +252,8 @@ def test_the_session_list_is_paged_and_counts_every_session(trainer, bot, held):
     pages.get_by_role("link", name="Next page").click()
     expect(page).to_have_url(f"{bot.rasa_url}/trainer/#/sessions?limit=2&page=2")
     ready(page)
+    # the page may still be the one before when the address changes: wait for the next page's rows
+    expect(page.locator(".tr-sessions tbody tr").first).to_have_attribute("data-sender", everything[2].sender_id)
     assert page.locator(".tr-sessions tbody tr").evaluate_all("rows => rows.map(r => r.dataset.sender)") == \
         [s.sender_id for s in everything[2:4]]
     expect(page.locator(".tr-summary")).to_have_attribute("data-count", str(len(everything)))
