@@ -235,12 +235,42 @@ def with_form(text: str) -> str:
     return normalise(text) + " qf" + question_form(text).name + place
 
 
-def build_vectoriser(word_ngrams: int = 2, char_min: int = 2, char_max: int = 5, max_features: int = 200000):
+def _area_patterns() -> dict:
+    """components/area_words.yml as one whole-word pattern per life area."""
+    from pathlib import Path
+
+    import yaml
+
+    words = yaml.safe_load((Path(__file__).with_name("area_words.yml")).read_text(encoding="utf-8"))
+    out = {}
+    for area, entries in words.items():
+        alternatives = sorted({re.escape(str(w).lower()).replace(r"\ ", r"\s+") for w in entries}, key=len, reverse=True)
+        out[area] = re.compile(r"\b(?:" + "|".join(alternatives) + r")(?:s|es|'s|ing|ed|er|d)?\b")
+    return out
+
+
+AREA_WORDS = _area_patterns()
+
+
+def area_hits(text: str) -> list[str]:
+    """The life areas whose words the text uses (components/area_words.yml), in a fixed order."""
+    t = (text or "").lower().replace("’", "'")
+    return [area for area, pattern in AREA_WORDS.items() if pattern.search(t)]
+
+
+def with_areas(text: str) -> str:
+    """The words, plus one word per life area whose vocabulary the text uses ("qareahome"), so
+    the area classifier can read a word it never saw in training by what kind of word it is (one token: the tokeniser splits on "_")."""
+    return normalise(text) + "".join(" qarea" + a.replace("_", "") for a in area_hits(text))
+
+
+def build_vectoriser(word_ngrams: int = 2, char_min: int = 2, char_max: int = 5, max_features: int = 200000,
+                     features: str = "moves"):
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.pipeline import FeatureUnion
 
     return FeatureUnion([
-        ("words", TfidfVectorizer(preprocessor=with_form, ngram_range=(1, word_ngrams), sublinear_tf=True,
+        ("words", TfidfVectorizer(preprocessor=with_areas if features == "areas" else with_form, ngram_range=(1, word_ngrams), sublinear_tf=True,
                                   token_pattern=r"[a-z0-9']+", min_df=1, dtype=np.float32)),
         ("chars", TfidfVectorizer(preprocessor=normalise, analyzer="char_wb", ngram_range=(char_min, char_max),
                                   sublinear_tf=True, min_df=2, max_features=max_features, dtype=np.float32)),
@@ -255,8 +285,9 @@ class LinearTextClassifier:
     3-fold cross-validated scores (scikit-learn's CalibratedClassifierCV, ensemble=False).
     """
 
-    def __init__(self, C: float = 1.0, seed: int = 2718, calibration_folds: int = 3):
-        self.vectoriser = build_vectoriser()
+    def __init__(self, C: float = 1.0, seed: int = 2718, calibration_folds: int = 3, features: str = "moves"):
+        self.features = features
+        self.vectoriser = build_vectoriser(features=features)
         self.C, self.seed, self.calibration_folds = C, seed, calibration_folds
         self.coef = np.zeros((0, 0), dtype=np.float32)
         self.intercept = np.zeros(0, dtype=np.float32)
@@ -299,7 +330,8 @@ class LinearTextClassifier:
             arrays[f"{key}_idf"] = vec.idf_.astype(np.float32)
         arrays.update(coef=self.coef, intercept=self.intercept, sigmoid_a=self.sigmoid_a, sigmoid_b=self.sigmoid_b)
         np.savez_compressed(folder / f"{name}.npz", **arrays)
-        (folder / f"{name}.json").write_text(json.dumps({"labels": self.labels, "vocabulary": vocab}))
+        (folder / f"{name}.json").write_text(json.dumps({"labels": self.labels, "vocabulary": vocab,
+                                                         "features": self.features}))
 
     @classmethod
     def restore(cls, folder, name: str) -> "LinearTextClassifier":
@@ -309,7 +341,7 @@ class LinearTextClassifier:
         folder = Path(folder)
         meta = json.loads((folder / f"{name}.json").read_text())
         arrays = np.load(folder / f"{name}.npz", allow_pickle=False)
-        self = cls()
+        self = cls(features=meta.get("features", "moves"))
         for key, vec in self.vectoriser.transformer_list:
             vec.vocabulary_ = meta["vocabulary"][key]
             vec.idf_ = arrays[f"{key}_idf"]
@@ -595,11 +627,11 @@ def area_examples(examples: Sequence[Example]) -> tuple[list[str], list[str]]:
 
 
 def train(examples: Sequence[Example], settings: Optional[TurnSettings] = None, C: float = 1.0,
-          area_C: float = 1.0, seed: int = 2718) -> TurnReader:
+          area_C: float = 1.0, seed: int = 2718, area_features: str = "areas") -> TurnReader:
     texts, labels = unit_examples(examples)
     moves = LinearTextClassifier(C=C, seed=seed).fit(texts, labels)
     a_texts, a_labels = area_examples(examples)
-    areas = LinearTextClassifier(C=area_C, seed=seed).fit(a_texts, a_labels)
+    areas = LinearTextClassifier(C=area_C, seed=seed, features=area_features).fit(a_texts, a_labels)
     return TurnReader(moves, areas, settings)
 
 

@@ -187,3 +187,26 @@ def test_a_turn_that_puts_a_question_to_the_person_is_not_led_by_a_meta_piece():
     # with no question to the person, a typed request still comes through
     thanks = Unit("thanks eric, that was lovely", {}, "small_talk", 0.5, False, ["thanks eric"])
     assert TurnReader._primary([thanks, hint], whole, 0.2) is hint
+
+
+def test_area_words_name_the_life_areas_a_turn_uses():
+    from components.turns import area_hits, with_areas
+
+    assert area_hits("would you like to stay in the bungalow?") == ["home", "future_hopes"]
+    assert "money" in area_hits("do the bills get paid ok since the pension went in?")
+    assert "places_community" in area_hits("the choir sounds like it meant a lot")
+    assert area_hits("hello there") == []
+    assert with_areas("how are your knees").endswith(" qareahealthbody")
+
+
+def test_the_area_classifier_reads_the_area_words_and_keeps_them_when_reloaded(move_classifier):
+    # A word of the area list the training data may never use ("bungalow") still points home.
+    assert move_classifier.reader.areas.features == "areas"
+    assert "qareahome" in move_classifier.reader.areas.vectoriser.transformer_list[0][1].vocabulary_
+
+
+@pytest.mark.parametrize("text", ["ok", "mm", "mm-hmm", "right", "all right", "go on then", "uh huh", "and then?"])
+def test_a_bare_encourager_keeps_the_person_talking(move_classifier, text):
+    out = parse(move_classifier, text)
+    assert out["intent"]["name"] not in LEAVING_ROLEPLAY, out["intent"]
+    assert out["intent"]["name"] == "clarify", out["intent"]
