@@ -101,9 +101,10 @@ bench-report: install ## time to build the feedback report for a 200-turn conver
 bench-persona: train ## every scenario's probes through the running bot: pass rate, words per reply (strong, weak)
 	$(PY) bench/persona.py
 
-bench-relevance: train ## the person's replies on two educators' held-out typed conversations: share from a fitting source
+bench-relevance: train ## the person's replies on three educators' held-out typed conversations: share from a fitting source
 	$(PY) bench/relevance.py bench/relevance/conversations.yml
 	$(PY) bench/relevance.py bench/relevance/conversations_b.yml
+	$(PY) bench/relevance.py bench/relevance/conversations_c.yml
 
 bench-load: train ## N concurrent learners (10, 50 and 200): turn latency, errors, memory, parse floor
 	$(PY) bench/load.py
