@@ -28,8 +28,25 @@ SOFT_OPEN = re.compile(
     r"\s*(tell|talk|describe|say|share|walk|explain|give me an example|paint|help me understand|hear|know|"
     r"understand|more|about|a bit|what|how|why)\b"
 )
-# "how many / how much / how old ..." ask for one fact.
-FACT_HOW = re.compile(r"^how (many|much|old|long|often|far|big|soon|come)\b")
+# "how many / how much / how old ..." ask for one fact ("how come ...?" asks for reasons: open).
+# So do "what time / which GP / when did you last ..." (design/practitioner-moves.md: single-fact
+# and either/or questions are closed).
+FACT_HOW = re.compile(r"^how (many|much|old|long|often|far|big|soon)\b")
+FACT_WH = re.compile(
+    r"^(what (time|year|age|day|date|size|number|colour|color|school|class|floor|bus|stop)\b|which\b|"
+    r"when (did|was|were|is|'?s)\b.*\b(last|first)\b|where (did|were) (you|u) (grow up|born|brought up)|"
+    r"who('?s| is) (your|the) (gp|doctor|next of kin|landlord|social worker))"
+)
+# An indirect yes/no question: "i wonder if you've spoken to the pharmacist", "i'm curious whether ..."
+INDIRECT_YES_NO = re.compile(
+    r"^(i (just )?wonder(ed)?|i'?m (just )?wondering|i was (just )?wondering|i'?m (just )?curious|just wondering)"
+    r",? (if|whether)\b"
+)
+# "i'm just wondering what ...", "i guess i'm wondering how ...": an indirect open question.
+INDIRECT_OPEN = re.compile(
+    r"^(i guess |so |and )?(i (just )?wonder(ed)?|i'?m (just )?wondering|i was (just )?wondering|"
+    r"i'?m (just )?curious( about)?|just wondering) (what|how|why|who|where|which|about)\b"
+)
 EXCLAMATION = re.compile(r"^(what an? |how (lovely|nice|good|wonderful|brilliant|sad|awful|great|kind))")
 CLOSED_STARTS = (
     "do", "does", "did", "dont", "don't", "doesnt", "doesn't", "didnt", "didn't", "is", "isnt",
@@ -47,11 +64,23 @@ TAG = re.compile(
 )
 LEADING_MARKERS = re.compile(
     r"\b(don'?t you think|wouldn'?t you (say|agree|rather|prefer|like)|wouldn'?t it be|"
-    r"isn'?t it (time|better|best)|surely|i bet you|i expect you|i'?m sure you|you must (be|feel|"
+    r"isn'?t it (about time|time|better|best|obvious|clear|worth)|"
+    r"obviously .*\b(do|don'?t|does|doesn'?t|is|isn'?t|are|aren'?t) (you|it|they|he|she)\?*\s*$|"
+    r"surely|i bet you|i expect you|i'?m sure you|you must (be|feel|"
     r"get|miss|want)|you'?d agree|you'?d be better|it'?d be (better|best|safer|wise)|"
     r"don'?t you (want|feel|agree|miss)|won'?t you|shouldn'?t you|you'?ll want to|"
-    r"you probably|you'?d (like|love|want|feel) .*\?\s*$)"
+    r"you probably|(?<!what )(?<!how )(?<!where )(?<!who )you'?d (like|love|want|feel) .*\?\s*$)"
 )
+# A positive tag after a negative statement ("that's not really a healthy amount, is it?") and a
+# "yeah?" after a plan made for the person ("you'll take them every day, yeah?") suggest the answer.
+POSITIVE_TAG = re.compile(r"(,|\s)\s*(is|are|was|were|do|does|did|will|would|can|could|have|has|should)\s+"
+                          r"(it|you|u|they|he|she|we|that|there)\s*\?*\s*$")
+NEGATIVE = re.compile(r"\b(not|never|no|nothing|n't|nt)\b|n'?t\b")
+DIRECTIVE_HEAD = re.compile(r"^(you'?ll|you will|you should|you need to|you'?re going to|you have to|you must)\b")
+# A hedge after a question is part of it, not a second question: "what could we try first, do you reckon?"
+HEDGE_TAIL = re.compile(r"^(do |d'?)?(you|u|ya) (reckon|think)$|^would you say$|^do you think so$")
+# An invitation to imagine before the question it sets up: "picture a saturday ... what's happening?"
+IMAGINE = re.compile(r"^(imagine|picture|suppose|say|let'?s say|pretend)\b")
 FILLERS = {
     "so", "ok", "okay", "right", "and", "well", "um", "umm", "erm", "er", "mm", "hmm", "alright",
     "yeah", "yes", "now", "then", "oh", "ah", "great", "lovely", "thanks", "fine", "sure", "but",
@@ -133,8 +162,10 @@ def _clause_kind(clause: str) -> str | None:
     clause = _strip_fillers(clause)
     if not clause or EXCLAMATION.match(clause):
         return None
-    if FACT_HOW.match(clause):
+    if FACT_HOW.match(clause) or FACT_WH.match(clause) or INDIRECT_YES_NO.match(clause):
         return "closed"
+    if INDIRECT_OPEN.match(clause):
+        return "open"
     if SOFT_OPEN.match(clause):
         return "open"
     if _starts(clause, OPEN_STARTS):
@@ -149,7 +180,8 @@ def _clause_kind(clause: str) -> str | None:
 def _questions(text: str) -> list[tuple[str, str, bool]]:
     """Split a message into question units: (clause, kind, has_question_mark)."""
     units: list[tuple[str, str, bool]] = []
-    for sentence in SENTENCE.findall(text):
+    sentences = SENTENCE.findall(text)
+    for i, sentence in enumerate(sentences):
         marked = sentence.rstrip().endswith("?")
         body = sentence.strip().rstrip("?.! ")
         if not body:
@@ -161,6 +193,8 @@ def _questions(text: str) -> list[tuple[str, str, bool]]:
         # question after it: one question, not two.
         # So do "can I ask, ...", "tell me, ...", "what about your sister, ..." before a question,
         # and a "when that happened" clause trailing after one.
+        if len(starts) >= 2:
+            starts = [(c, k) for c, k in starts if not HEDGE_TAIL.match(_strip_fillers(c))] or starts
         if len(starts) >= 2:
             kept = [(c, k) for c, k in starts
                     if not (LEAD_IN.match(_strip_fillers(c)) or PERMISSION.match(_strip_fillers(c)))]
@@ -190,8 +224,11 @@ def _questions(text: str) -> list[tuple[str, str, bool]]:
             # No question mark: only a clause that opens like a question counts, and only the
             # first one (people drop the "?" when typing fast, rarely twice in one sentence).
             first = starts[:1]
+            if first and IMAGINE.match(_strip_fillers(first[0][0])) and "?" in "".join(sentences[i + 1:]):
+                continue  # it sets up the question that follows
             units.extend((c, k, False) for c, k in first if not _looks_like_statement(c)
-                         and not (k == "closed" and not UNMARKED_CLOSED.match(_strip_fillers(c))))
+                         and not (k == "closed" and not UNMARKED_CLOSED.match(_strip_fillers(c))
+                                     and not INDIRECT_YES_NO.match(_strip_fillers(c))))
     return units
 
 
@@ -206,7 +243,8 @@ def classify(text: str) -> QuestionForm:
     t = _normalise(text or "")
     if not WORD.search(t):
         return QuestionForm("none", 0.9, "no words")
-    if LEADING_MARKERS.search(t) or (TAG.search(t) and not _is_check(t) and _has_statement_before_tag(t)):
+    if (LEADING_MARKERS.search(t) or (TAG.search(t) and not _is_check(t) and _has_statement_before_tag(t))
+            or _suggests_by_tag(t)):
         return QuestionForm("leading", 0.8, "suggests the answer")
     units = _questions(t)
     if len(units) == 1 and units[0][1] == "open" and SCALE.search(t) and not SCALE_ACCOUNT.search(t):
@@ -226,6 +264,17 @@ def _is_check(t: str) -> bool:
     """"..., is that right?" checks understanding; it is a closed question, not a leading one."""
     return bool(re.search(r"\b(is that right|have i got that right|did i get that right|is that it|"
                           r"does that sound right|am i right|yeah\?)\s*\?*\s*$", t))
+
+
+def _suggests_by_tag(t: str) -> bool:
+    """A negative statement with a positive tag, or a plan made for the person with "yeah?"."""
+    m = POSITIVE_TAG.search(t)
+    if m:
+        head = _strip_fillers(t[: m.start()].strip(" ,"))
+        if len(head.split()) >= 2 and _clause_kind(head) is None and NEGATIVE.search(head):
+            return True
+    m = re.search(r"(,|\s)\s*(yeah|yes|ok|okay|right)\s*\?+\s*$", t)
+    return bool(m and DIRECTIVE_HEAD.match(_strip_fillers(t[: m.start()].strip(" ,"))))
 
 
 def _has_statement_before_tag(t: str) -> bool:

@@ -74,3 +74,37 @@ def test_binary_view_for_benchmarks():
     assert open_or_closed("You'd agree that's a lot, wouldn't you?") == "closed"
     assert open_or_closed("What worries you most? Is it the money?") == "open"
     assert open_or_closed("Is it the cost? Is it the time?") == "closed"
+
+
+@pytest.mark.parametrize(
+    "text, form",
+    [
+        # "how come" asks for reasons; "how long" asks for one fact
+        ("how come you gave up the bowls?", "open"),
+        ("how long have you lived in the bungalow?", "closed"),
+        # single-fact and either/or questions are closed (the contract's labelling conventions)
+        ("what time does the minibus come?", "closed"),
+        ("which chemist do you use?", "closed"),
+        ("when did you last see the nurse?", "closed"),
+        ("when was the last time you went dancing?", "closed"),
+        # indirect questions: an indirect yes/no is closed, an indirect what/how is open
+        ("i was just wondering if your nephew still visits", "closed"),
+        ("i'm curious whether the club still meets", "closed"),
+        ("i'm just wondering what a better morning would look like", "open"),
+        ("i guess i'm wondering how you'd like this to go", "open"),
+        # a hedge after one question does not make it two
+        ("who could we ask first, do you reckon?", "open"),
+        # an invitation to imagine sets up the question after it
+        ("imagine it's next spring and things have gone well. what are you doing?", "open"),
+        # "what you'd want" asks; "you'd want ..., yes?" suggests
+        ("have you had a think about what you'd want from the review?", "closed"),
+        # a positive tag after a negative statement, a plan made for them with "yeah?"
+        ("that's not a lot of sleep for anyone, is it?", "leading"),
+        ("you'll ring the surgery first thing, yeah?", "leading"),
+        ("isn't it about time your brother helped out?", "leading"),
+        # a check of the person's own words stays closed
+        ("so it's the bus that's the worry, is that right?", "closed"),
+    ],
+)
+def test_grammar_of_indirect_fact_and_tag_questions(text, form):
+    assert classify(text).name == form
