@@ -14,6 +14,9 @@ Uses the model `make train` built from data/nlu (never from the evaluation sets)
   evaluation only: reflection recall / precision / F1 (reflect, summarise and empathise count as a
   reflection; target F1 >= 0.70), fallback share (<= 0.10), open/closed accuracy (>= 0.85) and
   Cohen's kappa.
+- tests/nlu/dev.yml and tests/nlu/forms_dev.yml: development sets by other independent writers,
+  read turn by turn to diagnose the NLU and the question-form rules, so printed as development
+  figures, never as held-out results.
 - training seconds: a full `rasa train --force` into a scratch folder (target <= 120 s), unless
   --no-train-timing.
 
@@ -43,11 +46,15 @@ import yaml  # noqa: E402
 from sklearn.metrics import classification_report, cohen_kappa_score, f1_score  # noqa: E402
 
 from coach.moves import LEAVING_ROLEPLAY, NLU_FALLBACK  # noqa: E402
-from coach.question_form import open_or_closed  # noqa: E402
+from coach.question_form import classify, open_or_closed  # noqa: E402
 from scripts.launch import latest_model  # noqa: E402
 
 HELDOUT = ROOT / "tests" / "nlu" / "heldout.yml"
 REALISTIC = ROOT / "tests" / "nlu" / "realistic.yml"
+# Development sets: written independently too, but read turn by turn to diagnose the NLU and the
+# question-form rules, so their figures are not held-out results (the realistic set's are).
+DEV = ROOT / "tests" / "nlu" / "dev.yml"
+FORMS_DEV = ROOT / "tests" / "nlu" / "forms_dev.yml"
 ANNOMI = ROOT.parent / "shared" / "benchmarks" / "annomi" / "therapist_utterances.csv"
 REFLECTION_MOVES = ("reflect", "summarise", "empathise")
 
@@ -223,18 +230,26 @@ def main(argv: list[str] | None = None) -> int:
     if REALISTIC.exists():
         sets["realistic"] = yaml.safe_load(REALISTIC.read_text(encoding="utf-8"))["turns"]
     rows = annomi_rows() if ANNOMI.exists() else []
-    texts = [e["text"] for e in sets["heldout"]] + [t["text"] for t in sets.get("realistic", [])] + [r["text"] for r in rows]
+    if DEV.exists():
+        sets["dev"] = yaml.safe_load(DEV.read_text(encoding="utf-8"))["turns"]
+    texts = ([e["text"] for e in sets["heldout"]] + [t["text"] for t in sets.get("realistic", [])]
+             + [t["text"] for t in sets.get("dev", [])] + [r["text"] for r in rows])
     started = time.perf_counter()
     parses = asyncio.run(parse_all(texts, model))
     parse_seconds = round(time.perf_counter() - started, 1)
-    n_h, n_r = len(sets["heldout"]), len(sets.get("realistic", []))
+    n_h, n_r, n_d = len(sets["heldout"]), len(sets.get("realistic", [])), len(sets.get("dev", []))
     result: dict = {"model": model.name}
     if "realistic" in sets:
         result["realistic"] = realistic(parses[n_h:n_h + n_r], sets["realistic"])
     else:
         result["realistic"] = f"not found at {REALISTIC}"
     result["heldout"] = heldout(parses[:n_h], sets["heldout"])
-    result["annomi"] = annomi(rows, parses[n_h + n_r:]) if rows else f"not found at {ANNOMI}"
+    if "dev" in sets:
+        result["dev"] = realistic(parses[n_h + n_r:n_h + n_r + n_d], sets["dev"])
+    if FORMS_DEV.exists():
+        items = yaml.safe_load(FORMS_DEV.read_text(encoding="utf-8"))["items"]
+        result["forms_dev_accuracy"] = round(sum(classify(i["text"]).name == i["form"] for i in items) / len(items), 4)
+    result["annomi"] = annomi(rows, parses[n_h + n_r + n_d:]) if rows else f"not found at {ANNOMI}"
     result["parse_seconds"] = parse_seconds
     result["training_seconds"] = None if args.no_train_timing else training_seconds()
 
@@ -254,6 +269,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  top confusions             {r['top_primary_confusions']}")
     else:
         print(f"Realistic held-out set: {r}")
+    d = result.get("dev")
+    if d:
+        print(f"Development set ({d['turns']} turns, {d['compound_turns']} compound, {DEV.relative_to(ROOT)}; "
+              "diagnosed on, so not a held-out figure):")
+        print(f"  primary {d['primary_accuracy']:.3f}, compound every move {d['compound_every_move_found']}, "
+              f"fallback {d['fallback_share']:.3f}, meta false positives {d['meta_false_positives']}, "
+              f"form {d['form_accuracy']}, life area {d['life_area_accuracy']}")
+    if "forms_dev_accuracy" in result:
+        print(f"Question-form development set ({FORMS_DEV.relative_to(ROOT)}; diagnosed on): "
+              f"accuracy {result['forms_dev_accuracy']:.3f}")
     h = result["heldout"]
     print(f"Held-out set ({h['examples']} examples, {HELDOUT.relative_to(ROOT)}):")
     print(f"  intent macro-F1      {h['intent_macro_f1']:.3f}   {flag(h['intent_macro_f1'], 0.90)}")
