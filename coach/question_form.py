@@ -38,15 +38,10 @@ FACT_WH = re.compile(
     r"who('?s| is) (your|the) (gp|doctor|next of kin|landlord|social worker))"
 )
 # An indirect yes/no question: "i wonder if you've spoken to the pharmacist", "i'm curious whether ..."
-INDIRECT_YES_NO = re.compile(
-    r"^(i (just )?wonder(ed)?|i'?m (just )?wondering|i was (just )?wondering|i'?m (just )?curious|just wondering)"
-    r",? (if|whether)\b"
-)
+WONDERING = r"(i (just )?wonder(ed)?|i'?m (just )?wondering|i was (just )?wondering|i'?m (just )?curious|just wondering)"
+INDIRECT_YES_NO = re.compile(r"^" + WONDERING + r",? (if|whether)\b")
 # "i'm just wondering what ...", "i guess i'm wondering how ...": an indirect open question.
-INDIRECT_OPEN = re.compile(
-    r"^(i guess |so |and )?(i (just )?wonder(ed)?|i'?m (just )?wondering|i was (just )?wondering|"
-    r"i'?m (just )?curious( about)?|just wondering) (what|how|why|who|where|which|about)\b"
-)
+INDIRECT_OPEN = re.compile(r"^(i guess |so |and )?" + WONDERING + r"( about)? (what|how|why|who|where|which|about)\b")
 EXCLAMATION = re.compile(r"^(what an? |how (lovely|nice|good|wonderful|brilliant|sad|awful|great|kind))")
 CLOSED_STARTS = (
     "do", "does", "did", "dont", "don't", "doesnt", "doesn't", "didnt", "didn't", "is", "isnt",
