@@ -14,6 +14,7 @@ from dataclasses import dataclass
 OPEN_STARTS = (
     "what", "whats", "what's", "wat", "wot", "how", "hows", "how's", "why", "who", "whos", "who's",
     "where", "wheres", "where's", "when", "which", "whose", "in what", "tell me", "tell us",
+    "how've", "howve", "what've", "whatve", "who've", "where've", "why've", "how'd", "what'd", "where'd",
     "describe", "talk me through", "walk me through", "say a bit more", "say more", "talk to me",
     "explain", "i wonder what", "i wonder how", "im wondering", "i'm wondering", "i wonder",
     "im curious", "i'm curious", "help me understand", "paint me a picture", "imagine",

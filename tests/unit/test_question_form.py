@@ -102,6 +102,9 @@ def test_binary_view_for_benchmarks():
         ("that's not a lot of sleep for anyone, is it?", "leading"),
         ("you'll ring the surgery first thing, yeah?", "leading"),
         ("isn't it about time your brother helped out?", "leading"),
+        # contracted question words still open a question, with or without a question mark
+        ("sounds like your mate's a good one. how've you been getting on since", "open"),
+        ("what've you been up to this week?", "open"),
         # a check of the person's own words stays closed
         ("so it's the bus that's the worry, is that right?", "closed"),
     ],
