@@ -412,7 +412,10 @@ class _Decision:
         moves = [m for m in self.r.moves if m not in LISTENING] or list(self.r.moves)
         if any(m in fact.unlock.moves for m in moves):
             return True
-        return fact.kind != "outcome" and self.ask_hits[fact.id] > 0 and any(m in ASKING for m in self.r.moves)
+        # A question is a question whatever move the NLU read: "that table's beautiful, is it
+        # old?" read as small talk still asks about the table.
+        return fact.kind != "outcome" and self.ask_hits[fact.id] > 0 and (
+            any(m in ASKING for m in self.r.moves) or self.asks())
 
     def unlockable(self, fact: Fact) -> bool:
         u = fact.unlock
@@ -474,9 +477,12 @@ class _Decision:
             return self.say(rail.says, "rail", f"rail:{rail.id}", topic=None)
         if r.move == "goodbye":
             return self.reaction("goodbye")
-        if r.move == "out_of_scope":
+        # A question about the person's own life is in scope and was heard, whatever the NLU made
+        # of it ("how many people follow your photos" read as out of scope): it is answered.
+        about_them = self.asks() and any(self.ask_hits.values())
+        if r.move == "out_of_scope" and not about_them:
             return self.reaction("out_of_scope")
-        if r.move == NLU_FALLBACK:
+        if r.move == NLU_FALLBACK and not about_them:
             return self.say(self.sc.replies[NLU_FALLBACK]["any"], "reaction", f"reply:{NLU_FALLBACK}")
         if not_said and self.sc.reactions.get("not_said"):
             return self.reaction("not_said")
@@ -673,6 +679,8 @@ class _Decision:
             for f in named:
                 if self.unlockable(f):
                     return self.disclose(f)
+            if named and named[0].id in self.told and self.asks():  # asked about it again
+                return self.recall(named[0])
             return self.reply()
 
         guard = None

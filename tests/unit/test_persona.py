@@ -533,3 +533,29 @@ def test_a_listening_turn_that_asks_about_something_untold_gets_that_news(eric):
     turn = say(eric, state, "clarify", "open", "karen said you'd had a fall, i'm sorry. can you tell me what happened?",
                moves=["empathise", "clarify"])
     assert turn.disclosed == ["the_fall"]
+
+
+def test_a_question_read_as_small_talk_is_answered_about_what_it_names(mini):
+    # "those roses are lovely, did you grow them?" read as small talk still asks about the garden.
+    (turn,), _ = talk(mini, [("small_talk", "closed", "those roses are lovely, did you grow them?")])
+    assert turn.disclosed == ["garden"]
+    # The same words with no question are small talk, and open nothing.
+    (turn,), _ = talk(mini, [("small_talk", "none", "lovely roses out the front")])
+    assert turn.disclosed == [] and turn.source.startswith("reply:")
+
+
+def test_a_question_about_their_life_read_as_out_of_scope_or_unread_is_answered(mini):
+    for move in ("out_of_scope", "nlu_fallback"):
+        (turn,), _ = talk(mini, [(move, "open", "how long have you had the roses?")])
+        assert turn.disclosed == ["garden"], move
+    # Out of scope, and unread, when it names nothing of theirs.
+    (turn,), _ = talk(mini, [("out_of_scope", "open", "whats the capital of peru?")])
+    assert turn.source == "reaction:out_of_scope"
+    (turn,), _ = talk(mini, [("nlu_fallback", "none", "asdf jkl")])
+    assert turn.source == "reply:nlu_fallback"
+
+
+def test_small_talk_asking_again_about_something_told_refers_back(mini):
+    turns, _ = talk(mini, [("ask_strengths", "open", "what do you enjoy?"),
+                           ("small_talk", "closed", "are those your roses by the door?")])
+    assert turns[1].kind == "recall" and turns[1].source == "garden"
