@@ -655,8 +655,12 @@ class _Decision:
             return sorted(group, key=lambda f: (-score[f.id], facts.index(f)))
 
         hits = self.ask_hits
-        if self.refers_back and any(self.hits.values()):
-            hits = self.hits  # "you swam for the county. do you miss it?": "it" is what the reflection named
+        referred = self.refers_back and any(self.hits.values())
+        if referred:
+            # "you swam for the county. do you miss it?": "it" is what the reflection named, so the
+            # question names it too (and it can open it: "jean's in a lot of your stories. how has
+            # this year been without her?").
+            hits = self.ask_hits = self.hits
         elif self.refers_back and asking and self.thread in self.told:
             return self.deepen(self.sc.fact(self.thread), named=True)  # "do you miss it?": the thread
         move_areas = {a for m in r.moves for a in MOVE_AREAS.get(m, ())}
@@ -665,7 +669,7 @@ class _Decision:
             """One topic word in a question plainly about another area ("what would help you feel
             steadier going out at night?" is about safety, not his evenings in front of the telly)."""
             fa = set(f.life_areas)
-            return (hits[f.id] == 1 and r.area is not None and r.area not in fa and not (move_areas & fa)
+            return (not referred and hits[f.id] == 1 and r.area is not None and r.area not in fa and not (move_areas & fa)
                     and (f.kind != "outcome" or r.area != "future_hopes"))
 
         named = ranked(f for f in facts if hits[f.id] and not incidental(f))

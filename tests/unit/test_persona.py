@@ -559,3 +559,14 @@ def test_small_talk_asking_again_about_something_told_refers_back(mini):
     turns, _ = talk(mini, [("ask_strengths", "open", "what do you enjoy?"),
                            ("small_talk", "closed", "are those your roses by the door?")])
     assert turns[1].kind == "recall" and turns[1].source == "garden"
+
+
+def test_a_question_that_refers_back_can_open_what_the_reflection_named(mini):
+    # "the choir comes up a lot. what has it been like without it?": "it" is the choir, so the
+    # question asks about the choir and can open it, though its own words name nothing.
+    text = "the choir comes up a lot when you talk. what has it been like without it?"
+    parse = {"intent": {"name": "ask_coping", "confidence": 0.8},
+             "moves": [{"name": "reflect", "confidence": 0.9, "text": "the choir comes up a lot when you talk."},
+                       {"name": "ask_coping", "confidence": 0.8, "text": "what has it been like without it?"}]}
+    turn = persona.respond(mini, persona.new_state(mini), "ask_coping", "open", text, random.Random("r"), parse)
+    assert turn.disclosed == ["choir"]
