@@ -479,7 +479,7 @@ class _Decision:
             return self.reaction("goodbye")
         # A question about the person's own life is in scope and was heard, whatever the NLU made
         # of it ("how many people follow your photos" read as out of scope): it is answered.
-        about_them = self.asks() and any(self.ask_hits.values())
+        about_them = self.asks() and any(self.hits.values())
         if r.move == "out_of_scope" and not about_them:
             return self.reaction("out_of_scope")
         if r.move == NLU_FALLBACK and not about_them:

@@ -107,6 +107,9 @@ UNMARKED_CLOSED = re.compile(
     r"^(do|does|did|are|is|was|were|have|has|had|can|could|would|will|should|shall|may|might|any|r|u)(n'?t)? "
     r"(you|u|ya|he|she|they|we|it|there|anyone|anybody|someone|somebody|your|i)\b"
 )
+# "how many people follow your photos": a single-fact question typed without its "?" (but "how
+# much it meant to you" is an exclamation).
+UNMARKED_FACT = re.compile(FACT_HOW.pattern + r"(?! (it|you|u|he|she|they|we|i|that|this|that'?s|it'?s)\b)")
 INNER_QUESTION = re.compile(
     r"\b(?:but|and|so)\s+((?:what|how|who|where|when|why|which|tell me|can you tell|could you tell)\b.*)$"
 )
@@ -224,7 +227,8 @@ def _questions(text: str) -> list[tuple[str, str, bool]]:
                 continue  # it sets up the question that follows
             units.extend((c, k, False) for c, k in first if not _looks_like_statement(c)
                          and not (k == "closed" and not UNMARKED_CLOSED.match(_strip_fillers(c))
-                                     and not INDIRECT_YES_NO.match(_strip_fillers(c))))
+                                     and not INDIRECT_YES_NO.match(_strip_fillers(c))
+                                     and not UNMARKED_FACT.match(_strip_fillers(c))))
     return units
 
 

@@ -570,3 +570,9 @@ def test_a_question_that_refers_back_can_open_what_the_reflection_named(mini):
                        {"name": "ask_coping", "confidence": 0.8, "text": "what has it been like without it?"}]}
     turn = persona.respond(mini, persona.new_state(mini), "ask_coping", "open", text, random.Random("r"), parse)
     assert turn.disclosed == ["choir"]
+
+
+def test_out_of_scope_reading_of_a_turn_naming_their_life_elsewhere_is_answered(mini):
+    # The reflection names the roses; the question after it is what was read as out of scope.
+    (turn,), _ = talk(mini, [("out_of_scope", "open", "your roses sound amazing. whats it like in january?")])
+    assert turn.source != "reaction:out_of_scope"

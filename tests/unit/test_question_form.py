@@ -107,6 +107,10 @@ def test_binary_view_for_benchmarks():
         ("what've you been up to this week?", "open"),
         # a check of the person's own words stays closed
         ("so it's the bus that's the worry, is that right?", "closed"),
+        # a single-fact question typed without its "?" is still a question; an exclamation is not
+        ("how many people follow your photos", "closed"),
+        ("how often does your brother ring", "closed"),
+        ("how much it meant to you", "none"),
     ],
 )
 def test_grammar_of_indirect_fact_and_tag_questions(text, form):
