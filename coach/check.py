@@ -223,13 +223,29 @@ class NLUUnavailable(RuntimeError):
     """The trained model cannot be read in this process."""
 
 
+def reader_code_key() -> str:
+    """A short hash of the code that shapes a parse beside the trained model."""
+    import hashlib
+
+    h = hashlib.blake2s(digest_size=4)
+    for path in sorted((ROOT / "components").glob("*.py")) + [ROOT / "coach" / "question_form.py",
+                                                              ROOT / "coach" / "moves.py"]:
+        try:
+            h.update(path.read_bytes())
+        except OSError:
+            continue
+    return h.hexdigest()
+
+
 class RasaNLU:
     """The trained model, read in this process (Rasa's Agent), with its parses cached on disk
     per model file, so a second check of the same words needs no model at all."""
 
     def __init__(self, model: Path, cache_dir: Path | None = None):
         self.model = Path(model)
-        self.cache_path = (cache_dir or VAR / "nlu-cache") / f"{self.model.name}.json"
+        # Per model and per version of the code that reads a turn at parse time (the question-form
+        # rules run then, not at training), so a changed rule never reuses a stale parse.
+        self.cache_path = (cache_dir or VAR / "nlu-cache") / f"{self.model.name}.{reader_code_key()}.json"
         self._agent = None
         self._loop = None
         try:

@@ -178,3 +178,18 @@ def test_probe_summary_for_the_trainer_page(eric):
     summary = check.probe_summary(eric)
     assert summary["total"] == len(eric.probes) and summary["passed"] == summary["total"]
     assert summary["rails"] == ["leaving_home"] and summary["failed"] == []
+
+
+def test_cached_parses_are_kept_per_version_of_the_parse_time_code(tmp_path, monkeypatch):
+    # The question-form rules run at parse time: a changed rule must not reuse a stale parse.
+    from coach import check as check_module
+
+    (tmp_path / "components").mkdir()
+    (tmp_path / "coach").mkdir()
+    rules = tmp_path / "coach" / "question_form.py"
+    rules.write_text("RULE = 1\n")
+    monkeypatch.setattr(check_module, "ROOT", tmp_path)
+    before = check_module.RasaNLU(tmp_path / "m.tar.gz", cache_dir=tmp_path).cache_path
+    rules.write_text("RULE = 2\n")
+    after = check_module.RasaNLU(tmp_path / "m.tar.gz", cache_dir=tmp_path).cache_path
+    assert before != after and before.name.startswith("m.tar.gz.")
