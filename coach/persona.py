@@ -546,8 +546,11 @@ class _Decision:
             if len(told_hit) >= 2 and self.r.move in ("reflect", "empathise", "summarise"):
                 return self.summary(told_hit)
             if self.asks():  # "karen said you'd had a fall. can you tell me what happened?": the news asked for
+                # ... but not news named less than what was told ("you remember every order
+                # without writing it down?" is about the orders, not a worry that lists "without").
+                floor = self.hits[anchor.id] if anchor is not None else 0
                 for f in hit:
-                    if f.id not in self.told and self.unlockable(f):
+                    if f.id not in self.told and self.hits[f.id] >= floor and self.unlockable(f):
                         return self.disclose(f)
             if anchor is not None:
                 return self.deepen(anchor, named=True)

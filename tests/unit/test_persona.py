@@ -576,3 +576,20 @@ def test_out_of_scope_reading_of_a_turn_naming_their_life_elsewhere_is_answered(
     # The reflection names the roses; the question after it is what was read as out of scope.
     (turn,), _ = talk(mini, [("out_of_scope", "open", "your roses sound amazing. whats it like in january?")])
     assert turn.source != "reaction:out_of_scope"
+
+
+def test_a_listening_turn_about_something_told_does_not_open_news_it_names_less():
+    # "you remember every order without writing it down?" is about the cafe orders (told), not a
+    # worry about the future whose topic words happen to include "without".
+    from tests.conftest import ROOT
+    from coach.scenario import load_scenario
+
+    danny = load_scenario(ROOT / "scenarios" / "danny-hedley.yml")
+    state = {**persona.new_state(danny), "rapport": 0.8, "disclosed": {"mam": 1, "cafe_regulars": 2}, "topic": "cafe_regulars"}
+    text = "you remember everyones order without writing it down? thats a real skill danny"
+    turn = persona.respond(danny, state, "affirm", "none", text, random.Random("x"), moves=["reflect", "affirm"])
+    assert "after_mam" not in turn.disclosed and turn.topic == "cafe_regulars"
+    # Named as much as what was told, the news still comes out ("karen said you'd had a fall").
+    text = "your mam sounds great. what happens when shes gone, do you worry about that?"
+    turn = persona.respond(danny, state, "reflect", "closed", text, random.Random("x"), moves=["reflect", "clarify"])
+    assert turn.disclosed == ["after_mam"]
