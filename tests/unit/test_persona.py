@@ -581,8 +581,8 @@ def test_out_of_scope_reading_of_a_turn_naming_their_life_elsewhere_is_answered(
 def test_a_listening_turn_about_something_told_does_not_open_news_it_names_less():
     # "you remember every order without writing it down?" is about the cafe orders (told), not a
     # worry about the future whose topic words happen to include "without".
-    from tests.conftest import ROOT
     from coach.scenario import load_scenario
+    from tests.conftest import ROOT
 
     danny = load_scenario(ROOT / "scenarios" / "danny-hedley.yml")
     state = {**persona.new_state(danny), "rapport": 0.8, "disclosed": {"mam": 1, "cafe_regulars": 2}, "topic": "cafe_regulars"}
