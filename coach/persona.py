@@ -151,6 +151,7 @@ def new_state(scenario: Scenario) -> dict:
         "persona_words": [],
         "topic": None,
         "more": {},
+        "brief": [],
     }
 
 
@@ -178,7 +179,7 @@ def respond(scenario: Scenario, state: dict, move: str, form: str, text: str, rn
     """
     reading = read_turn(move, form, text, parse, moves, area)
     state = {**state, "disclosed": dict(state.get("disclosed", {})), "recent": list(state.get("recent", [])),
-             "more": dict(state.get("more") or {})}
+             "more": dict(state.get("more") or {}), "brief": list(state.get("brief") or [])}
     state.setdefault("topic", None)
     state["turn"] = state.get("turn", 0) + 1
     r = scenario.rapport
@@ -354,10 +355,25 @@ class _Decision:
                            topic=self.thread if topic is False else topic)
 
     def disclose(self, fact: Fact, kind: str = "disclosure") -> PersonaTurn:
-        lines = fact.short if self.r.form in SHORT_FORMS and fact.short else fact.says
-        return self.say(lines, kind, fact.id, [fact.id], fact.id)
+        brief = self.r.form in SHORT_FORMS and bool(fact.short)
+        if brief:  # "There's Wilf. Oldest mate I've got.": the whole story is still to come
+            self.state["brief"] = sorted(set(self.state.get("brief") or []) | {fact.id})
+        return self.say(fact.short if brief else fact.says, kind, fact.id, [fact.id], fact.id)
+
+    def whole_story(self, fact: Fact) -> PersonaTurn | None:
+        """A fact told only in a word or two (to a closed question) is told in full when the learner
+        comes back to it with an open question or listening, never referred back to ("I told you
+        about Ffion...") as if the learner had heard it."""
+        brief = self.state.get("brief") or []
+        if fact.id not in brief or self.r.form in SHORT_FORMS:
+            return None
+        self.state["brief"] = [x for x in brief if x != fact.id]
+        return self.say(fact.says, "more", fact.id, topic=fact.id)
 
     def recall(self, fact: Fact) -> PersonaTurn:
+        whole = self.whole_story(fact)
+        if whole is not None:
+            return whole
         return self.say(fact.recall or fact.says, "recall", fact.id, topic=fact.id)
 
     def more(self, fact: Fact) -> PersonaTurn | None:
@@ -588,6 +604,9 @@ class _Decision:
     def deepen(self, anchor: Fact, named: bool) -> PersonaTurn:
         """Stay on a told fact: what follows on from it, more about it, or a warm acknowledgement."""
         facts = self.sc.facts
+        whole = self.whole_story(anchor)
+        if whole is not None:
+            return whole
         follow = [f for f in facts if self.follows_on(f, anchor.id) and self.unlockable(f)]
         follow.sort(key=lambda f: (-self.hits[f.id], f.kind != "outcome", facts.index(f)))
         if self.r.move == "summarise":
@@ -688,6 +707,12 @@ class _Decision:
                     return self.disclose(f)
             if named and named[0].id in self.told and self.asks():  # asked about it again
                 return self.recall(named[0])
+            if r.move in ("greet", "introduce") and self.asks() and self.state["turn"] > 2:
+                # "how are you doing, really, after monday night?" well into the visit is no hello:
+                # it asks how they are.
+                turn = self.area_line(self.turn_areas() + ["feelings_wellbeing"])
+                if turn is not None:
+                    return turn
             return self.reply()
 
         guard = None

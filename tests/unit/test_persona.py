@@ -593,3 +593,25 @@ def test_a_listening_turn_about_something_told_does_not_open_news_it_names_less(
     text = "your mam sounds great. what happens when shes gone, do you worry about that?"
     turn = persona.respond(danny, state, "reflect", "closed", text, random.Random("x"), moves=["reflect", "clarify"])
     assert turn.disclosed == ["after_mam"]
+
+
+def test_a_fact_told_in_a_word_is_told_in_full_before_it_is_referred_back_to(mini):
+    turns, state = talk(mini, [
+        ("ask_strengths", "closed", "do you have hobbies?"),
+        ("ask_strengths", "open", "tell me about the roses"),
+        ("ask_strengths", "open", "what is it about the roses for you?"),
+    ])
+    assert turns[0].reply == "Yes, roses."
+    assert turns[1].reply in mini.fact("garden").says  # the whole story, not "like I said"
+    assert turns[2].kind == "recall"  # now it has been told
+    assert state["brief"] == []
+
+
+def test_a_greeting_well_into_the_visit_that_asks_is_answered_not_met_with_hello(eric):
+    turns, _ = talk(eric, [
+        ("greet", "none", "hello eric"),
+        ("ask_strengths", "open", "what do you like doing?"),
+        ("reflect", "none", "so the plot means a lot"),
+        ("greet", "open", "how are you doing in yourself, really?"),
+    ])
+    assert turns[3].source.startswith("area:") and turns[3].source != "reply:greet"
