@@ -16,7 +16,10 @@ persona.md, docs/scenario-format.md), in the order they are tried:
    in the turn's life area, then (an open question naming no topic) facts whose kind fits the
    move. With nothing relevant to tell, the person answers about that area in character (the
    scenario's `areas:` lines, or a fact's `guarded:` lines when rapport is too low), never with
-   an unrelated fact. Told facts are referred back to, never told again as news.
+   an unrelated fact. Told facts are referred back to, never told again as news; a fact told only
+   in a word or two is told in full when the learner comes back to it, and asked what gets in
+   the way of something told, the person says what worries them rather than echoing it.
+   A question is a question whatever move the NLU read (small talk, out of scope, unread).
 
 Every reply says where it came from (`source`: a fact id, `area:money`, `rail:care_home`,
 `reaction:leading`, `reply:reflect`), so a trainer and the scenario check can see why.
@@ -309,6 +312,10 @@ def rail_hit(scenario: Scenario, reading: Reading):
 
 # --------------------------------------------------------------------------------------- deciding
 
+# "what gets in the way of thursdays?", "what's stopping you?": what is hard about something told.
+_BARRIER = re.compile(r"\b(gets? in the way|getting in the way|stops? you|stopping you|stopped you|holds? you back|"
+                      r"holding you back|keeps? you from|put(s|ting)? you off|(what'?s|what is|whats) (hard|difficult|"
+                      r"tricky)|makes? it (hard|harder|difficult)|why not)\b")
 _REFERS_BACK = re.compile(r"\b(it|that|this|those|these|there|her|him|she|he|them|they|then)\b")
 W_ECHO = 0.5       # per topic word the turn's reflection (not its question) named
 
@@ -626,6 +633,20 @@ class _Decision:
         turn.topic = anchor.id
         return turn
 
+    def whats_hard(self, fact: Fact) -> PersonaTurn | None:
+        """Asked what gets in the way of something told: a worry they can tell now (one linked to it
+        first), else more about it; never the same thing said back."""
+        def can_tell(f: Fact) -> bool:
+            u = f.unlock
+            return (f.id not in self.told and self.state["rapport"] >= u.min_rapport
+                    and all(d in self.told for d in u.after) and self.r.form in u.forms)
+
+        worries = [f for f in self.sc.facts if f.kind in ("worry", "risk") and can_tell(f)]
+        worries.sort(key=lambda f: (not self.related(f, fact.id), -self.hits[f.id], self.sc.facts.index(f)))
+        if worries:
+            return self.disclose(worries[0])
+        return self.more(fact)
+
     def volunteer(self, anchor: str | None) -> PersonaTurn | None:
         """At high rapport, after a listening turn naming no topic: something the person offers."""
         if self.state["rapport"] < self.sc.rapport.volunteer_at or self.asks():
@@ -727,6 +748,10 @@ class _Decision:
                 return self.disclose(dep)
             best = named[0]
             if best.id in self.told:
+                if _BARRIER.search(" ".join(words(r.asked or r.text))):
+                    turn = self.whats_hard(best)
+                    if turn is not None:
+                        return turn
                 return self.recall(best)
             if r.form == "leading":
                 return self.reaction("leading")

@@ -615,3 +615,13 @@ def test_a_greeting_well_into_the_visit_that_asks_is_answered_not_met_with_hello
         ("greet", "open", "how are you doing in yourself, really?"),
     ])
     assert turns[3].source.startswith("area:") and turns[3].source != "reply:greet"
+
+
+def test_what_gets_in_the_way_of_something_told_gets_a_worry_not_an_echo(mini):
+    state = {**persona.new_state(mini), "rapport": 0.6, "disclosed": {"garden": 1}, "topic": "garden"}
+    turn = persona.respond(mini, state, "ask_strengths", "open", "what gets in the way of the garden these days?",
+                           random.Random("b"))
+    assert turn.disclosed == ["lonely"]
+    # Asked plainly about it again, it is referred back to, as before.
+    turn = persona.respond(mini, state, "ask_strengths", "open", "what do you grow in the garden?", random.Random("b"))
+    assert turn.kind == "recall"
