@@ -316,6 +316,7 @@ def rail_hit(scenario: Scenario, reading: Reading):
 _BARRIER = re.compile(r"\b(gets? in the way|getting in the way|stops? you|stopping you|stopped you|holds? you back|"
                       r"holding you back|keeps? you from|put(s|ting)? you off|(what'?s|what is|whats) (hard|difficult|"
                       r"tricky)|makes? it (hard|harder|difficult)|why not)\b")
+_SOMEONE_ELSE = re.compile(r"\b(else|other|others|anyone|anybody|someone|somebody|who|whos|who's)\b")
 _REFERS_BACK = re.compile(r"\b(it|that|this|those|these|there|her|him|she|he|them|they|then)\b")
 W_ECHO = 0.5       # per topic word the turn's reflection (not its question) named
 
@@ -767,6 +768,16 @@ class _Decision:
                 told = [f for f in named if f.id in self.told]
                 if told:
                     return self.recall(told[0])
+        # A question that refers back to the person the reflection named ("so the phone's no good
+        # with wilf. how have you kept in touch when it wasn't the quiz?") is about them: it stays
+        # on them rather than opening someone new from the same area ("who else?" still does).
+        asked_words = " ".join(words(r.asked or r.text))
+        if _REFERS_BACK.search(asked_words) and not _SOMEONE_ELSE.search(asked_words):
+            echoed = [f for f in facts if f.id in self.told and self.hits[f.id] > self.ask_hits[f.id]
+                      and set(f.life_areas) & set(areas)]
+            if echoed:
+                echoed.sort(key=lambda f: (f.id != self.thread, -self.hits[f.id], facts.index(f)))
+                return self.deepen(echoed[0], named=True)
         # Tier 2: the area the turn is about.
         if in_area:
             for f in in_area:

@@ -625,3 +625,21 @@ def test_what_gets_in_the_way_of_something_told_gets_a_worry_not_an_echo(mini):
     # Asked plainly about it again, it is referred back to, as before.
     turn = persona.respond(mini, state, "ask_strengths", "open", "what do you grow in the garden?", random.Random("b"))
     assert turn.kind == "recall"
+
+
+def test_a_question_referring_back_to_someone_the_reflection_named_stays_on_them(eric):
+    # Wilf told; "how have you kept in touch when it wasn't the quiz?" is about Wilf, not a cue for
+    # someone new from the same area of life. "who else?" still opens someone new.
+    state = {**persona.new_state(eric), "rapport": 0.7, "disclosed": {"wilf": 1, "quiz": 2}, "topic": "wilf"}
+    text = "so the phone doesnt work with wilf. how have you kept in touch when it wasnt the quiz"
+    parse = {"intent": {"name": "ask_coping", "confidence": 0.8}, "life_area": {"name": "people", "confidence": 0.8},
+             "moves": [{"name": "reflect", "confidence": 0.9, "text": "so the phone doesnt work with wilf."},
+                       {"name": "ask_coping", "confidence": 0.8, "text": "how have you kept in touch when it wasnt the quiz"}]}
+    turn = persona.respond(eric, state, "ask_coping", "open", text, random.Random("w"), parse)
+    assert turn.source == "wilf" and turn.disclosed == []
+    text = "so the phone doesnt work with wilf. who else is around for you?"
+    parse = {"intent": {"name": "ask_network", "confidence": 0.8}, "life_area": {"name": "people", "confidence": 0.8},
+             "moves": [{"name": "reflect", "confidence": 0.9, "text": "so the phone doesnt work with wilf."},
+                       {"name": "ask_network", "confidence": 0.8, "text": "who else is around for you?"}]}
+    turn = persona.respond(eric, state, "ask_network", "open", text, random.Random("w"), parse)
+    assert turn.disclosed and turn.disclosed != ["wilf"]
