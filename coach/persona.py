@@ -59,6 +59,8 @@ OPENING = ("greet", "introduce", "agree_agenda", "small_talk")
 CHECKING = ("summarise", "confirm_outcome", "reflect")
 # Moves that ask the person about their life: naming a fact's topic, any of them can open it.
 ASKING = tuple(m for m in ALL_MOVES if m.startswith("ask_")) + ("plan_next_steps",)
+# Moves about the visit, not the person's life: a question in them opens nothing by its topic words.
+ABOUT_THE_VISIT = ("agree_agenda", "introduce", "explain_process")
 AREA_MIN_CONFIDENCE = 0.3   # an NLU life area below this leaves the area to the words and the move
 
 # How much each sign of relevance counts when ranking facts for a question.
@@ -438,8 +440,11 @@ class _Decision:
             return True
         # A question is a question whatever move the NLU read: "that table's beautiful, is it
         # old?" read as small talk still asks about the table.
+        # (Not a question about the visit itself: "is it ok if we chat about planning for the
+        # future?" agrees an agenda, it does not ask about their worries for the future.)
         return fact.kind != "outcome" and self.ask_hits[fact.id] > 0 and (
-            any(m in ASKING for m in self.r.moves) or self.asks())
+            any(m in ASKING for m in self.r.moves)
+            or (self.asks() and not any(m in ABOUT_THE_VISIT for m in self.r.moves)))
 
     def unlockable(self, fact: Fact) -> bool:
         u = fact.unlock

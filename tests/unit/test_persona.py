@@ -643,3 +643,9 @@ def test_a_question_referring_back_to_someone_the_reflection_named_stays_on_them
                        {"name": "ask_network", "confidence": 0.8, "text": "who else is around for you?"}]}
     turn = persona.respond(eric, state, "ask_network", "open", text, random.Random("w"), parse)
     assert turn.disclosed and turn.disclosed != ["wilf"]
+
+
+def test_agreeing_the_agenda_opens_nothing_by_its_topic_words(mini):
+    # "is it ok if we chat about your roses today?" asks about the visit, not about the roses.
+    (turn,), _ = talk(mini, [("agree_agenda", "closed", "is it ok if we chat about your roses today?")])
+    assert turn.disclosed == []
