@@ -718,7 +718,7 @@ class _Decision:
             """One topic word in a question plainly about another area ("what would help you feel
             steadier going out at night?" is about safety, not his evenings in front of the telly)."""
             fa = set(f.life_areas)
-            return (not referred and hits[f.id] == 1 and r.area is not None and r.area not in fa and not (move_areas & fa)
+            return (not referred and f.id != self.thread and hits[f.id] == 1 and r.area is not None and r.area not in fa and not (move_areas & fa)
                     and (f.kind != "outcome" or r.area != "future_hopes"))
 
         named = ranked(f for f in facts if hits[f.id] and not incidental(f))
@@ -746,16 +746,27 @@ class _Decision:
         # Tier 1: what the learner named (a fact named far less than the best one does not count).
         if named:
             named = [f for f in named if score[f.id] >= score[named[0].id] - W_TOPIC]
+            # Something told that the turn names more (or that is the thread) is what it is about:
+            # "a medal in a drawer. what's the story behind that medal?" is about the swimming, not
+            # the drawing a word like "drawer" happens to name.
+            told_best = next((f for f in named if f.id in self.told), None)
             for f in named:
-                if self.unlockable(f):
+                if self.unlockable(f) and (told_best is None or score[f.id] >= score[told_best.id]):
                     return self.disclose(f)
             dep = self.lead_in(named)
             if dep is not None:
                 return self.disclose(dep)
             best = named[0]
+            if best.id not in self.told and told_best is not None:
+                best = told_best  # what they have told and the turn names, before what cannot come out yet
             if best.id in self.told:
                 if _BARRIER.search(" ".join(words(r.asked or r.text))):
                     turn = self.whats_hard(best)
+                    if turn is not None:
+                        return turn
+                if best.id == self.thread and r.form in ("open", "multiple"):
+                    # An open follow-up on what they are talking about: more about it, if there is more.
+                    turn = self.whole_story(best) or self.more(best)
                     if turn is not None:
                         return turn
                 return self.recall(best)

@@ -649,3 +649,20 @@ def test_agreeing_the_agenda_opens_nothing_by_its_topic_words(mini):
     # "is it ok if we chat about your roses today?" asks about the visit, not about the roses.
     (turn,), _ = talk(mini, [("agree_agenda", "closed", "is it ok if we chat about your roses today?")])
     assert turn.disclosed == []
+
+
+def test_an_open_follow_up_on_the_thread_stays_on_it(mini):
+    # The garden is the thread. "the roses, and you singing their praises..." names the garden and,
+    # by one word, the choir: the choir, untold, does not take over from what they are talking about.
+    state = {**persona.new_state(mini), "rapport": 0.6, "disclosed": {"garden": 1}, "topic": "garden"}
+    text = "the roses, and how you sing their praises. whats the best thing about them?"
+    turn = persona.respond(mini, state, "ask_strengths", "open", text, random.Random("f"))
+    assert turn.disclosed == [] and turn.source == "garden"
+
+
+def test_told_and_named_comes_before_an_outcome_that_cannot_come_out_yet(mini):
+    # "tell me about the roses" after "Yes, roses.": the whole story, not an answer about the show
+    # (an outcome, waiting for its own question) or that area of life.
+    turns, _ = talk(mini, [("ask_strengths", "closed", "do you have hobbies?"),
+                           ("ask_community", "open", "tell me about the roses and the show")])
+    assert turns[1].source == "garden" and turns[1].reply in mini.fact("garden").says
