@@ -375,7 +375,7 @@ class _Decision:
         comes back to it with an open question or listening, never referred back to ("I told you
         about Ffion...") as if the learner had heard it."""
         brief = self.state.get("brief") or []
-        if fact.id not in brief or self.r.form in SHORT_FORMS:
+        if fact.id not in brief or self.r.form in ("closed", "leading"):
             return None
         self.state["brief"] = [x for x in brief if x != fact.id]
         return self.say(fact.says, "more", fact.id, topic=fact.id)
@@ -384,6 +384,9 @@ class _Decision:
         whole = self.whole_story(fact)
         if whole is not None:
             return whole
+        if fact.id in (self.state.get("brief") or []):
+            # Said only in a word or two: a recall line would point at details never told.
+            return self.say(fact.short, "recall", fact.id, topic=fact.id)
         return self.say(fact.recall or fact.says, "recall", fact.id, topic=fact.id)
 
     def more(self, fact: Fact) -> PersonaTurn | None:
@@ -647,11 +650,13 @@ class _Decision:
             return (f.id not in self.told and self.state["rapport"] >= u.min_rapport
                     and all(d in self.told for d in u.after) and self.r.form in u.forms)
 
-        worries = [f for f in self.sc.facts if f.kind in ("worry", "risk") and can_tell(f)]
-        worries.sort(key=lambda f: (not self.related(f, fact.id), -self.hits[f.id], self.sc.facts.index(f)))
+        # Only a worry linked to it: an unrelated one ("what gets in the way of seeing wilf?" ->
+        # the empty fridge) is a non-sequitur.
+        worries = [f for f in self.sc.facts if f.kind in ("worry", "risk") and can_tell(f) and self.related(f, fact.id)]
+        worries.sort(key=lambda f: (-self.hits[f.id], self.sc.facts.index(f)))
         if worries:
             return self.disclose(worries[0])
-        return self.more(fact)
+        return self.whole_story(fact) or self.more(fact)
 
     def volunteer(self, anchor: str | None) -> PersonaTurn | None:
         """At high rapport, after a listening turn naming no topic: something the person offers."""

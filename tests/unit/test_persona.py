@@ -617,11 +617,18 @@ def test_a_greeting_well_into_the_visit_that_asks_is_answered_not_met_with_hello
     assert turns[3].source.startswith("area:") and turns[3].source != "reply:greet"
 
 
-def test_what_gets_in_the_way_of_something_told_gets_a_worry_not_an_echo(mini):
+def test_what_gets_in_the_way_of_something_told_gets_a_linked_worry_not_an_echo(mini, eric):
+    # Eric has told of his allotment: what gets in the way of it is the worry linked to it.
+    state = {**persona.new_state(eric), "rapport": 0.6, "disclosed": {"growing": 1}, "topic": "growing"}
+    turn = persona.respond(eric, state, "ask_strengths", "open", "what gets in the way of the veg these days?",
+                           random.Random("b"))
+    assert turn.disclosed == ["losing_plot"]
+    # A worry with no link to it is not the answer (the roses and a quiet house have nothing to do
+    # with each other), and neither is the same thing said back.
     state = {**persona.new_state(mini), "rapport": 0.6, "disclosed": {"garden": 1}, "topic": "garden"}
     turn = persona.respond(mini, state, "ask_strengths", "open", "what gets in the way of the garden these days?",
                            random.Random("b"))
-    assert turn.disclosed == ["lonely"]
+    assert "lonely" not in turn.disclosed
     # Asked plainly about it again, it is referred back to, as before.
     turn = persona.respond(mini, state, "ask_strengths", "open", "what do you grow in the garden?", random.Random("b"))
     assert turn.kind == "recall"
@@ -666,3 +673,11 @@ def test_told_and_named_comes_before_an_outcome_that_cannot_come_out_yet(mini):
     turns, _ = talk(mini, [("ask_strengths", "closed", "do you have hobbies?"),
                            ("ask_community", "open", "tell me about the roses and the show")])
     assert turns[1].source == "garden" and turns[1].reply in mini.fact("garden").says
+
+
+def test_a_fact_said_in_a_word_is_not_referred_back_to_as_if_told_in_full(mini):
+    turns, _ = talk(mini, [("ask_strengths", "closed", "do you have hobbies?"),
+                           ("ask_strengths", "closed", "is it the roses then?"),
+                           ("ask_strengths", "multiple", "the roses! how did you start, was it your mum?")])
+    assert turns[1].reply in mini.fact("garden").short  # not "like I said, the roses keep me going"
+    assert turns[2].reply in mini.fact("garden").says  # a stacked question still gets the whole story
