@@ -318,6 +318,23 @@ def rail_hit(scenario: Scenario, reading: Reading):
 _BARRIER = re.compile(r"\b(gets? in the way|getting in the way|stops? you|stopping you|stopped you|holds? you back|"
                       r"holding you back|keeps? you from|put(s|ting)? you off|(what'?s|what is|whats) (hard|difficult|"
                       r"tricky)|makes? it (hard|harder|difficult)|why not)\b")
+# Questions that ask what the person wants, or what happens next: never just "more of the same".
+SEEKING_OUTCOMES = ("ask_desired_outcome", "ask_good_life", "ask_what_matters", "plan_next_steps", "ask_scaling",
+                    "confirm_outcome")
+_ECHO_STOP = {"that", "this", "with", "have", "just", "really", "they", "them", "then", "there", "what", "when",
+              "your", "from", "about", "been", "into", "like", "well", "yeah", "know", "think"}
+
+
+def _echoes(text: str, reply: str) -> bool:
+    """The learner's turn repeats two words in a row of the person's last reply, one of them a word
+    that carries meaning ("used to be", "see him like", "the music round")."""
+    mine = [w.replace("'", "") for w in words(text)]
+    theirs = [w.replace("'", "") for w in words(reply)]
+    pairs = {(a, b) for a, b in zip(theirs, theirs[1:])}
+    return any((a, b) in pairs and any(len(w) >= 4 and w not in _ECHO_STOP for w in (a, b))
+               for a, b in zip(mine, mine[1:]))
+
+
 _SOMEONE_ELSE = re.compile(r"\b(else|other|others|anyone|anybody|someone|somebody|who|whos|who's)\b")
 _REFERS_BACK = re.compile(r"\b(it|that|this|those|these|there|her|him|she|he|them|they|then)\b")
 W_ECHO = 0.5       # per topic word the turn's reflection (not its question) named
@@ -570,8 +587,12 @@ class _Decision:
     def listen(self) -> PersonaTurn:
         """Reflections, summaries, affirmations, empathy, clarifying: deepen the thread."""
         facts = self.sc.facts
+        # What the question names comes first ("karen sounds lovely. i was wondering about wilf
+        # though, what happened there?" is about Wilf), then what the turn names most.
+        question = _question_part(self.r.text) if self.asks() else ""
+        q_hits = {f.id: topic_hits(question, counted_topics(f.topics)) if question else 0 for f in facts}
         hit = sorted((f for f in facts if self.hits[f.id]),
-                     key=lambda f: (-self.hits[f.id], f.id != self.thread, facts.index(f)))
+                     key=lambda f: (-q_hits[f.id], -self.hits[f.id], f.id != self.thread, facts.index(f)))
         if hit:
             told_hit = [f for f in hit if f.id in self.told]
             anchor = told_hit[0] if told_hit else None
@@ -581,8 +602,10 @@ class _Decision:
                 # ... but not news named less than what was told ("you remember every order
                 # without writing it down?" is about the orders, not a worry that lists "without").
                 floor = self.hits[anchor.id] if anchor is not None else 0
+                q_floor = q_hits[anchor.id] if anchor is not None else 0
                 for f in hit:
-                    if f.id not in self.told and self.hits[f.id] >= floor and self.unlockable(f):
+                    if (f.id not in self.told and f.kind != "outcome" and self.hits[f.id] >= floor
+                            and q_hits[f.id] >= q_floor and self.unlockable(f)):
                         return self.disclose(f)
             if anchor is not None:
                 return self.deepen(anchor, named=True)
@@ -708,6 +731,23 @@ class _Decision:
         def ranked(group):
             return sorted(group, key=lambda f: (-score[f.id], facts.index(f)))
 
+        # The learner picks up the person's own words ("used to be? how come you stopped going?",
+        # "you don't see him like you did. how come?"): the question is about what they just said,
+        # unless it plainly asks about someone or something else, or for what they want.
+        if (self.thread in self.told and _echoes(r.text, self.state.get("last_reply", ""))
+                and not _SOMEONE_ELSE.search(" ".join(words(r.asked or r.text)))
+                and not any(m in SEEKING_OUTCOMES for m in asking)
+                and not any(n >= 2 for fid, n in self.ask_hits.items() if fid != self.thread)):
+            anchor = self.sc.fact(self.thread)
+            if _BARRIER.search(" ".join(words(r.asked or r.text))):
+                turn = self.whats_hard(anchor)
+                if turn is not None:
+                    return turn
+            # More about it if there is more to tell; otherwise the usual answer (a recall).
+            follow = [f for f in facts if self.follows_on(f, anchor.id) and self.unlockable(f)]
+            turn = self.whole_story(anchor) or self.more(anchor) or (self.disclose(follow[0]) if follow else None)
+            if turn is not None:
+                return turn
         hits = self.ask_hits
         referred = self.refers_back and any(self.hits.values())
         if referred:

@@ -643,7 +643,7 @@ def test_a_question_referring_back_to_someone_the_reflection_named_stays_on_them
              "moves": [{"name": "reflect", "confidence": 0.9, "text": "so the phone doesnt work with wilf."},
                        {"name": "ask_coping", "confidence": 0.8, "text": "how have you kept in touch when it wasnt the quiz"}]}
     turn = persona.respond(eric, state, "ask_coping", "open", text, random.Random("w"), parse)
-    assert turn.source == "wilf" and turn.disclosed == []
+    assert turn.source in ("wilf", "thursday_quiz") and "karen" not in turn.disclosed
     text = "so the phone doesnt work with wilf. who else is around for you?"
     parse = {"intent": {"name": "ask_network", "confidence": 0.8}, "life_area": {"name": "people", "confidence": 0.8},
              "moves": [{"name": "reflect", "confidence": 0.9, "text": "so the phone doesnt work with wilf."},
@@ -681,3 +681,26 @@ def test_a_fact_said_in_a_word_is_not_referred_back_to_as_if_told_in_full(mini):
                            ("ask_strengths", "multiple", "the roses! how did you start, was it your mum?")])
     assert turns[1].reply in mini.fact("garden").short  # not "like I said, the roses keep me going"
     assert turns[2].reply in mini.fact("garden").says  # a stacked question still gets the whole story
+
+
+def test_picking_up_the_persons_own_words_asks_about_what_they_just_said(mini, eric):
+    # "used to be? how come you stopped going?" repeats Eric's words: it is about the quiz, not the
+    # stubbornness a word like "going" names.
+    state = {**persona.new_state(eric), "rapport": 0.7, "disclosed": {"quiz": 1}, "brief": ["quiz"], "topic": "quiz",
+             "last_reply": "There's the quiz at the Fleece. Used to be, anyroad."}
+    turn = persona.respond(eric, state, "ask_coping", "open", "used to be? how come you stopped going?", random.Random("e"))
+    assert turn.source == "quiz" and turn.reply in eric.fact("quiz").says
+    # Asking for what they want is not more of the same, echo or not.
+    state = {**persona.new_state(mini), "rapport": 0.6, "disclosed": {"garden": 1}, "topic": "garden",
+             "last_reply": "I grow roses, prize-winning ones."}
+    turn = persona.respond(mini, state, "ask_good_life", "open",
+                           "prize winning ones! what would a really good summer look like for you?", random.Random("e"))
+    assert turn.disclosed == ["show"]
+
+
+def test_a_listening_turn_is_about_who_its_question_names_not_who_its_reflection_names(eric):
+    state = {**persona.new_state(eric), "rapport": 1.0, "disclosed": {"quiz": 1, "wilf": 2}, "topic": "wilf"}
+    text = ("karen sounds like she cares a lot, not wanting her on that motorway. "
+            "i was wondering about wilf though, what happened there?")
+    turn = persona.respond(eric, state, "clarify", "open", text, random.Random("k"), moves=["reflect", "clarify"])
+    assert turn.source in ("wilf", "thursday_quiz") and "karen" not in turn.disclosed
