@@ -298,3 +298,12 @@ def open_or_closed(text: str) -> str:
         units = _questions(_normalise(text))
         return "open" if any(kind == "open" for _, kind, _ in units) else "closed"
     return "closed"
+
+
+def rising_statement(text: str) -> bool:
+    """Every question in the message is a statement said with a question mark ("you live alone?",
+    "the garden keeps you going?"): no question word, no inverted verb."""
+    t = _normalise(text or "")
+    units = _questions(t) if WORD.search(t) else []
+    return bool(units) and all(kind == "closed" and marked and _clause_kind(clause) is None
+                               for clause, kind, marked in units)

@@ -16,9 +16,10 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from coach.question_form import classify
+from coach.question_form import QuestionForm, classify, rising_statement
 
 QUESTION_FORM = "question_form"
+RISING_LISTENING = ("reflect", "summarise", "empathise", "affirm")
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False)
@@ -37,7 +38,15 @@ class QuestionFormClassifier(GraphComponent):
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            form = classify(message.get("text") or "")
+            text = message.get("text") or ""
+            form = classify(text)
+            move = (message.get("intent") or {}).get("name")
+            if form.name == "closed" and move in RISING_LISTENING and rising_statement(text):
+                # "so the garden keeps you going?": a reflection said with a rising tone and no
+                # question word is no question (design/practitioner-moves.md, labelling conventions);
+                # the move reader heard a reflection, so it is one. "you live alone?" read as a
+                # question stays closed.
+                form = QuestionForm("none", 0.6, "a reflection with a rising tone")
             message.set(QUESTION_FORM, form.as_dict(), add_to_output=True)
         return messages
 

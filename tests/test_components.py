@@ -29,6 +29,19 @@ def test_question_form_is_added_to_the_output():
     assert out["question_form"]["name"] == "open" and 0 < out["question_form"]["confidence"] <= 1
 
 
+def test_a_reflection_said_with_a_rising_tone_is_no_question():
+    # The contract: a reflection with a rising tone and no question word is `none`. The move
+    # reader's reading decides whether it is a reflection; read as a question it stays closed.
+    text = "and the garden keeps you going?"
+    (m,) = QuestionFormClassifier().process([message(text, intent="reflect")])
+    assert m.get("question_form")["name"] == "none"
+    (m,) = QuestionFormClassifier().process([message(text, intent="ask_strengths")])
+    assert m.get("question_form")["name"] == "closed"
+    # A real question stays a question whatever the move reader heard.
+    (m,) = QuestionFormClassifier().process([message("does the garden keep you going?", intent="reflect")])
+    assert m.get("question_form")["name"] == "closed"
+
+
 def test_guard_sends_messages_with_no_known_word_to_fallback():
     guard = VocabularyGuard(None, None, {"what", "do", "you", "enjoy"})
     noise, known = guard.process([message("xq zzv blorp"), message("what do you enjoyy")])

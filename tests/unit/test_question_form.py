@@ -115,3 +115,17 @@ def test_binary_view_for_benchmarks():
 )
 def test_grammar_of_indirect_fact_and_tag_questions(text, form):
     assert classify(text).name == form
+
+
+@pytest.mark.parametrize("text, rising", [
+    ("you live alone?", True),
+    ("and the garden keeps you going?", True),
+    ("do you live alone?", False),
+    ("so the garden, is that right?", False),
+    ("what keeps you going?", False),
+    ("the garden keeps you going", False),
+])
+def test_a_statement_said_with_a_question_mark(text, rising):
+    from coach.question_form import rising_statement
+
+    assert rising_statement(text) is rising
