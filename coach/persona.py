@@ -727,6 +727,8 @@ class _Decision:
         asking = [m for m in r.moves if m not in OPENING]
         areas = self.turn_areas()
         score = self.scores(facts)
+        asked_words = " ".join(words(r.asked or r.text))
+        barrier = bool(_BARRIER.search(asked_words))
 
         def ranked(group):
             return sorted(group, key=lambda f: (-score[f.id], facts.index(f)))
@@ -735,11 +737,11 @@ class _Decision:
         # "you don't see him like you did. how come?"): the question is about what they just said,
         # unless it plainly asks about someone or something else, or for what they want.
         if (self.thread in self.told and _echoes(r.text, self.state.get("last_reply", ""))
-                and not _SOMEONE_ELSE.search(" ".join(words(r.asked or r.text)))
+                and not _SOMEONE_ELSE.search(asked_words)
                 and not any(m in SEEKING_OUTCOMES for m in asking)
                 and not any(n >= 2 for fid, n in self.ask_hits.items() if fid != self.thread)):
             anchor = self.sc.fact(self.thread)
-            if _BARRIER.search(" ".join(words(r.asked or r.text))):
+            if barrier:
                 turn = self.whats_hard(anchor)
                 if turn is not None:
                     return turn
@@ -805,7 +807,7 @@ class _Decision:
             if best.id not in self.told and told_best is not None:
                 best = told_best  # what they have told and the turn names, before what cannot come out yet
             if best.id in self.told:
-                if _BARRIER.search(" ".join(words(r.asked or r.text))):
+                if barrier:
                     turn = self.whats_hard(best)
                     if turn is not None:
                         return turn
@@ -832,7 +834,6 @@ class _Decision:
         # A question that refers back to the person the reflection named ("so the phone's no good
         # with wilf. how have you kept in touch when it wasn't the quiz?") is about them: it stays
         # on them rather than opening someone new from the same area ("who else?" still does).
-        asked_words = " ".join(words(r.asked or r.text))
         if _REFERS_BACK.search(asked_words) and not _SOMEONE_ELSE.search(asked_words):
             echoed = [f for f in facts if f.id in self.told and self.hits[f.id] > self.ask_hits[f.id]
                       and set(f.life_areas) & set(areas)]
