@@ -65,8 +65,12 @@ LEADING_MARKERS = re.compile(
     r"surely|i bet you|i expect you|i'?m sure you|you must (be|feel|"
     r"get|miss|want)|you'?d agree|you'?d be better|it'?d be (better|best|safer|wise)|"
     r"don'?t you (want|feel|agree|miss)|won'?t you|shouldn'?t you|you'?ll want to|"
-    r"you probably|(?<!what )(?<!how )(?<!where )(?<!who )you'?d (like|love|want|feel) .*\?\s*$)"
+    r"you probably)"
 )
+# "you'd like someone popping in, wouldn't you?" puts the answer in their mouth; "what's one thing
+# you'd love to be different?" asks for it (a question word opens the sentence).
+YOUD_SUGGESTS = re.compile(r"(?<!what )(?<!how )(?<!where )(?<!who )you'?d (like|love|want|feel) .*\?\s*$")
+WH_OPENS = re.compile(r"^(so |and |ok |okay |right )?(what|whats|what'?s|how|where|who|which|when|why)\b")
 # A positive tag after a negative statement ("that's not really a healthy amount, is it?") and a
 # "yeah?" after a plan made for the person ("you'll take them every day, yeah?") suggest the answer.
 POSITIVE_TAG = re.compile(r"(,|\s)\s*(is|are|was|were|do|does|did|will|would|can|could|have|has|should)\s+"
@@ -238,12 +242,20 @@ def _looks_like_statement(clause: str) -> bool:
     return bool(EXCLAMATION.match(c)) or bool(re.match(r"^(what|how) (i|we) (mean|meant|said)\b", c))
 
 
+def _suggests_youd(t: str) -> bool:
+    for sentence in SENTENCE.findall(t):
+        body = _strip_fillers(sentence.strip())
+        if YOUD_SUGGESTS.search(body) and not WH_OPENS.match(body):
+            return True
+    return False
+
+
 def classify(text: str) -> QuestionForm:
     """Classify the question form of one learner message."""
     t = _normalise(text or "")
     if not WORD.search(t):
         return QuestionForm("none", 0.9, "no words")
-    if (LEADING_MARKERS.search(t) or (TAG.search(t) and not _is_check(t) and _has_statement_before_tag(t))
+    if (LEADING_MARKERS.search(t) or _suggests_youd(t) or (TAG.search(t) and not _is_check(t) and _has_statement_before_tag(t))
             or _suggests_by_tag(t)):
         return QuestionForm("leading", 0.8, "suggests the answer")
     units = _questions(t)

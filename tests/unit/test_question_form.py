@@ -111,6 +111,9 @@ def test_binary_view_for_benchmarks():
         ("how many people follow your photos", "closed"),
         ("how often does your brother ring", "closed"),
         ("how much it meant to you", "none"),
+        # a question word opening the sentence asks for the answer; "you'd like ..." alone suggests it
+        ("whats one thing youd love to be different for you, not for your mum, for you?", "open"),
+        ("you'd like a bit more help with the shopping?", "leading"),
     ],
 )
 def test_grammar_of_indirect_fact_and_tag_questions(text, form):
