@@ -321,6 +321,14 @@ _BARRIER = re.compile(r"\b(gets? in the way|getting in the way|stops? you|stoppi
 # Questions that ask what the person wants, or what happens next: never just "more of the same".
 SEEKING_OUTCOMES = ("ask_desired_outcome", "ask_good_life", "ask_what_matters", "plan_next_steps", "ask_scaling",
                     "confirm_outcome")
+# The words of a question that asks what the person wants, whatever move the NLU read ("what else
+# would be in that week?" read as a next step, "if things were going well in a year's time...").
+_SEEKS_OUTCOME = re.compile(
+    r"\b(good (day|days|week|weeks|life|year|sunday|weekend|morning|evening)|if you could|if (things|it) (were|was|went)|"
+    r"be different|make (a|the) (real |big |biggest )?difference|(this time )?next year|in a years? time|years time|"
+    r"hoping for|hope for|wish for|matters (most )?to you|(most )?important (thing )?(to|for) you|"
+    r"would (you|u) (want|like|love) to (happen|change|see|do)|what (would|do) (you|u) (want|wish|hope)|"
+    r"(what|whats|what'?s) (the )?one thing)\b")
 _ECHO_STOP = {"that", "this", "with", "have", "just", "really", "they", "them", "then", "there", "what", "when",
               "your", "from", "about", "been", "into", "like", "well", "yeah", "know", "think"}
 
@@ -365,6 +373,9 @@ class _Decision:
         self.named = any(self.ask_hits.values()) or bool(self.word_areas)
         # "do you miss it?", "what did she say?": a question naming nothing, about what was just said.
         self.refers_back = not self.named and bool(_REFERS_BACK.search(" ".join(words(_question_part(asked)))))
+        # An open question that asks what they want can open an outcome whatever move the NLU read.
+        self.seeks_outcome = (reading.form in ("open", "multiple")
+                              and bool(_SEEKS_OUTCOME.search(" ".join(words(_question_part(asked))))))
 
     # -- saying ---------------------------------------------------------------------------
 
@@ -436,6 +447,14 @@ class _Decision:
 
     def reply(self, move: str | None = None) -> PersonaTurn:
         move = move or self.r.move
+        if move in ("greet", "introduce") and self.state["turn"] > 2:
+            # "how are you doing, really, after monday night?" well into the visit is no hello: it
+            # asks how they are (and a hello line mid-visit would be odd whatever was said).
+            if self.asks():
+                turn = self.area_line(self.turn_areas() + ["feelings_wellbeing"])
+                if turn is not None:
+                    return turn
+            move = "default"
         replies = self.sc.replies
         for key, variant in ((move, self.r.form), (move, "any"), ("default", self.r.form), ("default", "any")):
             lines = replies.get(key, {}).get(variant)
@@ -457,6 +476,8 @@ class _Decision:
         # (rapport) but does not open a fact on its own.
         moves = [m for m in self.r.moves if m not in LISTENING] or list(self.r.moves)
         if any(m in fact.unlock.moves for m in moves):
+            return True
+        if fact.kind == "outcome" and self.seeks_outcome and any(m in fact.unlock.moves for m in SEEKING_OUTCOMES):
             return True
         # A question is a question whatever move the NLU read: "that table's beautiful, is it
         # old?" read as small talk still asks about the table.
@@ -694,7 +715,7 @@ class _Decision:
     def scores(self, facts) -> dict[str, float]:
         r = self.r
         move_areas = {a for m in r.moves for a in MOVE_AREAS.get(m, ())}
-        kinds = {k for m in r.moves for k in KIND_FIT.get(m, ())}
+        kinds = {k for m in r.moves for k in KIND_FIT.get(m, ())} | ({"outcome"} if self.seeks_outcome else set())
         thread = self.sc.fact(self.thread) if self.thread else None
         out = {}
         for f in facts:
@@ -715,7 +736,8 @@ class _Decision:
     def turn_areas(self) -> list[str]:
         """The areas the turn is about, likeliest first: the words', the questions' moves', the
         NLU's (a question's move says more about its area than the NLU's area reading does)."""
-        found = [a for a, _ in sorted(self.word_areas.items(), key=lambda kv: -kv[1])]
+        found = ["future_hopes"] if self.seeks_outcome else []
+        found += [a for a, _ in sorted(self.word_areas.items(), key=lambda kv: -kv[1])]
         found += [a for m in self.r.moves if m not in LISTENING for a in MOVE_AREAS.get(m, ())]
         if self.r.area:
             found.append(self.r.area)
@@ -738,7 +760,7 @@ class _Decision:
         # unless it plainly asks about someone or something else, or for what they want.
         if (self.thread in self.told and _echoes(r.text, self.state.get("last_reply", ""))
                 and not _SOMEONE_ELSE.search(asked_words)
-                and not any(m in SEEKING_OUTCOMES for m in asking)
+                and not any(m in SEEKING_OUTCOMES for m in asking) and not self.seeks_outcome
                 and not any(n >= 2 for fid, n in self.ask_hits.items() if fid != self.thread)):
             anchor = self.sc.fact(self.thread)
             if barrier:
@@ -751,13 +773,17 @@ class _Decision:
             if turn is not None:
                 return turn
         hits = self.ask_hits
-        referred = self.refers_back and any(self.hits.values())
+        # (Not in a question for what they want: "what would that look like?" after "if things went
+        # well in a year's time" is about the year, not whoever the reflection named.)
+        refers_back = (self.refers_back and not self.seeks_outcome
+                       and not any(m in SEEKING_OUTCOMES for m in asking))
+        referred = refers_back and any(self.hits.values())
         if referred:
             # "you swam for the county. do you miss it?": "it" is what the reflection named, so the
             # question names it too (and it can open it: "jean's in a lot of your stories. how has
             # this year been without her?").
             hits = self.ask_hits = self.hits
-        elif self.refers_back and asking and self.thread in self.told:
+        elif refers_back and asking and self.thread in self.told:
             return self.deepen(self.sc.fact(self.thread), named=True)  # "do you miss it?": the thread
         move_areas = {a for m in r.moves for a in MOVE_AREAS.get(m, ())}
 
@@ -771,7 +797,7 @@ class _Decision:
         named = ranked(f for f in facts if hits[f.id] and not incidental(f))
         in_area = ranked(f for f in facts if f not in named
                          and (set(f.life_areas) | ({"future_hopes"} if f.kind == "outcome" else set())) & set(areas))
-        kinds = [k for m in r.moves for k in KIND_FIT.get(m, ())]
+        kinds = [k for m in r.moves for k in KIND_FIT.get(m, ())] + (["outcome"] if self.seeks_outcome else [])
         fits = ranked(f for f in facts if f.kind in kinds and not hits[f.id]) \
             if not self.named and r.form in ("open", "multiple") else []
 
@@ -781,12 +807,6 @@ class _Decision:
                     return self.disclose(f)
             if named and named[0].id in self.told and self.asks():  # asked about it again
                 return self.recall(named[0])
-            if r.move in ("greet", "introduce") and self.asks() and self.state["turn"] > 2:
-                # "how are you doing, really, after monday night?" well into the visit is no hello:
-                # it asks how they are.
-                turn = self.area_line(self.turn_areas() + ["feelings_wellbeing"])
-                if turn is not None:
-                    return turn
             return self.reply()
 
         guard = None

@@ -704,3 +704,30 @@ def test_a_listening_turn_is_about_who_its_question_names_not_who_its_reflection
             "i was wondering about wilf though, what happened there?")
     turn = persona.respond(eric, state, "clarify", "open", text, random.Random("k"), moves=["reflect", "clarify"])
     assert turn.source in ("wilf", "thursday_quiz") and "karen" not in turn.disclosed
+
+
+def test_an_open_question_for_what_they_want_can_open_an_outcome_whatever_the_nlu_read(mini):
+    state = {**persona.new_state(mini), "rapport": 0.6, "disclosed": {"garden": 1}, "topic": "garden"}
+    # Read as a question about their days, it still asks what they want.
+    turn = persona.respond(mini, state, "ask_daily_life", "open", "if things went well this year, what would you be doing?",
+                           random.Random("o"))
+    assert turn.disclosed == ["show"]
+    # "what would that look like?" is about the year, not about the sister the reflection named.
+    text = "your sister sounds lovely. if things went well this year, what would that look like?"
+    parse = {"intent": {"name": "ask_good_life", "confidence": 0.8},
+             "moves": [{"name": "reflect", "confidence": 0.9, "text": "your sister sounds lovely."},
+                       {"name": "ask_good_life", "confidence": 0.8,
+                        "text": "if things went well this year, what would that look like?"}]}
+    turn = persona.respond(mini, state, "ask_good_life", "open", text, random.Random("o"), parse)
+    assert turn.disclosed == ["show"]
+    # A closed question does not open it, however it is worded.
+    turn = persona.respond(mini, state, "ask_daily_life", "closed", "if things went well this year, would you be out more?",
+                           random.Random("o"))
+    assert "show" not in turn.disclosed
+
+
+def test_a_check_in_read_as_a_greeting_inside_a_longer_turn_is_answered_too(eric):
+    state = {**persona.new_state(eric), "turn": 5, "rapport": 0.5}
+    text = "sorry, i shouldnt have jumped to that. im here to listen. how are you doing today?"
+    turn = persona.respond(eric, state, "greet", "open", text, random.Random("g"), moves=["empathise", "greet"])
+    assert turn.source.startswith("area:") and turn.reply not in eric.replies["greet"]["any"]
