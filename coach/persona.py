@@ -157,6 +157,7 @@ def new_state(scenario: Scenario) -> dict:
         "topic": None,
         "more": {},
         "brief": [],
+        "told_names": {},
     }
 
 
@@ -184,7 +185,8 @@ def respond(scenario: Scenario, state: dict, move: str, form: str, text: str, rn
     """
     reading = read_turn(move, form, text, parse, moves, area)
     state = {**state, "disclosed": dict(state.get("disclosed", {})), "recent": list(state.get("recent", [])),
-             "more": dict(state.get("more") or {}), "brief": list(state.get("brief") or [])}
+             "more": dict(state.get("more") or {}), "brief": list(state.get("brief") or []),
+             "told_names": dict(state.get("told_names") or {})}
     state.setdefault("topic", None)
     state["turn"] = state.get("turn", 0) + 1
     r = scenario.rapport
@@ -232,6 +234,12 @@ def respond(scenario: Scenario, state: dict, move: str, form: str, text: str, rn
         state["disclosed"][fid] = state["turn"]
     state["topic"] = turn.topic
     state["last_reply"] = turn.reply
+    state["last"] = f"{turn.kind}:{turn.source}"
+    if turn.kind in ("disclosure", "volunteer", "more") and _has(scenario, turn.source):
+        # The names actually said about each fact, so a recall never points at someone never mentioned.
+        told = dict(state.get("told_names") or {})
+        told[turn.source] = sorted(set(told.get(turn.source, [])) | _names_in(turn.reply))
+        state["told_names"] = told
     state["said"] = ([k for k in state.get("said") or [] if k != _key(turn.reply)] + [_key(turn.reply)])[-SAID:]
     # Words the person used themselves are fair for the learner to echo back.
     state["persona_words"] = sorted(set(state.get("persona_words", [])) | set(jargon_in(turn.reply)))
@@ -333,6 +341,11 @@ _ECHO_STOP = {"that", "this", "with", "have", "just", "really", "they", "them", 
               "your", "from", "about", "been", "into", "like", "well", "yeah", "know", "think"}
 
 
+def _names_in(text: str) -> set[str]:
+    """Capitalised words inside sentences (names: "Mr Prosser", "Mags"), lower-cased."""
+    return {w.lower() for w in re.findall(r"(?<=[a-z,;:'-] )[A-Z][a-z]+", text or "")}
+
+
 def _echoes(text: str, reply: str) -> bool:
     """The learner's turn repeats two words in a row of the person's last reply, one of them a word
     that carries meaning ("used to be", "see him like", "the music round")."""
@@ -343,6 +356,9 @@ def _echoes(text: str, reply: str) -> bool:
                for a, b in zip(mine, mine[1:]))
 
 
+# "these days", "this week", "back then": no pointing back at what was said.
+_IDIOMS = re.compile(r"\b(these days|this (week|year|month|morning|afternoon|evening|time|weekend)|back then|"
+                     r"right now|just now|in there|out there|that's all|thats all)\b")
 _SOMEONE_ELSE = re.compile(r"\b(else|other|others|anyone|anybody|someone|somebody|who|whos|who's)\b")
 _REFERS_BACK = re.compile(r"\b(it|that|this|those|these|there|her|him|she|he|them|they|then)\b")
 W_ECHO = 0.5       # per topic word the turn's reflection (not its question) named
@@ -372,7 +388,8 @@ class _Decision:
         self.word_areas = named_areas(" ".join(words(asked)))
         self.named = any(self.ask_hits.values()) or bool(self.word_areas)
         # "do you miss it?", "what did she say?": a question naming nothing, about what was just said.
-        self.refers_back = not self.named and bool(_REFERS_BACK.search(" ".join(words(_question_part(asked)))))
+        self.refers_back = not self.named and bool(
+            _REFERS_BACK.search(_IDIOMS.sub(" ", " ".join(words(_question_part(asked))))))
         # An open question that asks what they want can open an outcome whatever move the NLU read.
         self.seeks_outcome = (reading.form in ("open", "multiple")
                               and bool(_SEEKS_OUTCOME.search(" ".join(words(_question_part(asked))))))
@@ -415,7 +432,14 @@ class _Decision:
         if fact.id in (self.state.get("brief") or []):
             # Said only in a word or two: a recall line would point at details never told.
             return self.say(fact.short, "recall", fact.id, topic=fact.id)
-        return self.say(fact.recall or fact.says, "recall", fact.id, topic=fact.id)
+        if self.state.get("last") == f"recall:{fact.id}":
+            # Not "like I said" twice running: what they would say about that part of life instead.
+            turn = self.area_line([a for a in self.word_areas if a in AREAS] + list(fact.life_areas))
+            if turn is not None:
+                return turn
+        told = (self.state.get("told_names") or {}).get(fact.id)
+        grounded = [line for line in fact.recall if told is None or _names_in(line) <= set(told)]
+        return self.say(grounded or fact.short or fact.says, "recall", fact.id, topic=fact.id)
 
     def more(self, fact: Fact) -> PersonaTurn | None:
         used = int(self.state["more"].get(fact.id, 0))

@@ -731,3 +731,37 @@ def test_a_check_in_read_as_a_greeting_inside_a_longer_turn_is_answered_too(eric
     text = "sorry, i shouldnt have jumped to that. im here to listen. how are you doing today?"
     turn = persona.respond(eric, state, "greet", "open", text, random.Random("g"), moves=["empathise", "greet"])
     assert turn.source.startswith("area:") and turn.reply not in eric.replies["greet"]["any"]
+
+
+def test_a_recall_never_names_someone_never_mentioned_and_is_not_said_twice_running():
+    from coach.persona import _names_in
+    from coach.scenario import load_scenario
+    from tests.conftest import ROOT
+
+    rhi = load_scenario(ROOT / "scenarios" / "rhi-pugh.yml")
+    cafe = rhi.fact("lous_cafe")
+    told = cafe.says[0]
+    assert any(not _names_in(line) <= _names_in(told) for line in cafe.recall), "the test needs such a line"
+    state = {**persona.new_state(rhi), "rapport": 0.8, "disclosed": {"lous_cafe": 1},
+             "told_names": {"lous_cafe": sorted(_names_in(told))}, "topic": None, "last_reply": told}
+    seen = []
+    for i in range(4):
+        turn = persona.respond(rhi, state, "ask_community", "closed", "and lous cafe, do you still go?", random.Random(f"r{i}"))
+        seen.append(turn)
+        state = turn.state
+    for turn in seen:
+        if turn.kind == "recall":
+            assert _names_in(turn.reply) <= _names_in(told)
+    # Never "like I said" about the same thing twice in a row.
+    assert not any(a.kind == b.kind == "recall" and a.source == b.source for a, b in zip(seen, seen[1:]))
+
+
+def test_these_days_is_no_pointing_back(mini):
+    # "what do you do just for you, these days?" asks about now, not about the choir just named.
+    state = {**persona.new_state(mini), "rapport": 0.6, "disclosed": {"choir": 1}, "topic": "choir"}
+    text = "sorry, i keep going on about the choir. what do you do just for you, these days?"
+    parse = {"intent": {"name": "ask_strengths", "confidence": 0.8},
+             "moves": [{"name": "empathise", "confidence": 0.9, "text": "sorry, i keep going on about the choir."},
+                       {"name": "ask_strengths", "confidence": 0.8, "text": "what do you do just for you, these days?"}]}
+    turn = persona.respond(mini, state, "ask_strengths", "open", text, random.Random("t"), parse)
+    assert turn.source != "choir"
