@@ -341,6 +341,26 @@ _ECHO_STOP = {"that", "this", "with", "have", "just", "really", "they", "them", 
               "your", "from", "about", "been", "into", "like", "well", "yeah", "know", "think"}
 
 
+def _named_by_name(fact: Fact, text_words: str) -> bool:
+    """The turn uses one of the fact's topic words that is a name (capitalised in its own lines)."""
+    lines = " ".join(fact.says)
+    return any(re.search(rf"\b{re.escape(t.capitalize())}\b", lines) and re.search(rf"\b{re.escape(t)}\b", text_words)
+               for t in fact.topics if t.isalpha() and len(t) > 2)
+
+
+def _pronoun_gender(text_words: str) -> str | None:
+    he = len(re.findall(r"\b(he|him|his|hes|he's)\b", text_words))
+    she = len(re.findall(r"\b(she|her|hers|shes|she's)\b", text_words))
+    return "m" if he and not she else "f" if she and not he else None
+
+
+def _fact_gender(fact: Fact) -> str | None:
+    """A person fact's gender as its own lines speak of them (only for people: network facts)."""
+    if fact.kind != "network":
+        return None
+    return _pronoun_gender(" ".join(words(" ".join(fact.says))))
+
+
 def _names_in(text: str) -> set[str]:
     """Capitalised words inside sentences (names: "Mr Prosser", "Mags"), lower-cased."""
     return {w.lower() for w in re.findall(r"(?<=[a-z,;:'-] )[A-Z][a-z]+", text or "")}
@@ -785,7 +805,8 @@ class _Decision:
         if (self.thread in self.told and _echoes(r.text, self.state.get("last_reply", ""))
                 and not _SOMEONE_ELSE.search(asked_words)
                 and not any(m in SEEKING_OUTCOMES for m in asking) and not self.seeks_outcome
-                and not any(n >= 2 for fid, n in self.ask_hits.items() if fid != self.thread)):
+                and not any(n >= 2 for fid, n in self.ask_hits.items() if fid != self.thread)
+                and not any(_named_by_name(f, " ".join(words(r.text))) for f in facts if f.id != self.thread)):
             anchor = self.sc.fact(self.thread)
             if barrier:
                 turn = self.whats_hard(anchor)
@@ -803,6 +824,12 @@ class _Decision:
                        and not any(m in SEEKING_OUTCOMES for m in asking))
         referred = refers_back and any(self.hits.values())
         if referred:
+            # "when did you last see him?" after naming Jean and Wilf: "him" is Wilf.
+            gender = _pronoun_gender(" ".join(words(_question_part(r.asked or r.text))))
+            if gender:
+                fitting = {fid for fid, n in self.hits.items() if n and _fact_gender(self.sc.fact(fid)) == gender}
+                if fitting:
+                    self.hits = {fid: (n if fid in fitting else 0) for fid, n in self.hits.items()}
             # "you swam for the county. do you miss it?": "it" is what the reflection named, so the
             # question names it too (and it can open it: "jean's in a lot of your stories. how has
             # this year been without her?").

@@ -765,3 +765,23 @@ def test_these_days_is_no_pointing_back(mini):
                        {"name": "ask_strengths", "confidence": 0.8, "text": "what do you do just for you, these days?"}]}
     turn = persona.respond(mini, state, "ask_strengths", "open", text, random.Random("t"), parse)
     assert turn.source != "choir"
+
+
+def test_naming_someone_else_or_his_pronoun_is_about_him_not_the_thread(eric):
+    jean = eric.fact("jean")
+    state = {**persona.new_state(eric), "rapport": 1.0, "disclosed": {"wilf": 1, "jean": 2}, "topic": "jean",
+             "last_reply": jean.says[0]}
+    echo = " ".join(jean.says[0].lower().split()[1:3])  # picks up Jean's words ("fifty-four years")...
+    question = "i wondered about wilf though, has he been round at all since?"
+    parse = {"intent": {"name": "ask_risk", "confidence": 0.6},
+             "moves": [{"name": "reflect", "confidence": 0.9, "text": f"{echo}, thats a lot."},
+                       {"name": "ask_risk", "confidence": 0.6, "text": question}]}
+    turn = persona.respond(eric, state, "ask_risk", "closed", f"{echo}, thats a lot. {question}", random.Random("w"), parse)
+    assert turn.source == "wilf"  # ... but asks about Wilf
+    text = "you gave jean everything at the end. i keep coming back to wilf, sorry. when did you last see him?"
+    parse = {"intent": {"name": "ask_coping", "confidence": 0.7},
+             "moves": [{"name": "reflect", "confidence": 0.9, "text": "you gave jean everything at the end."},
+                       {"name": "empathise", "confidence": 0.6, "text": "i keep coming back to wilf, sorry."},
+                       {"name": "ask_coping", "confidence": 0.7, "text": "when did you last see him?"}]}
+    turn = persona.respond(eric, state, "ask_coping", "closed", text, random.Random("w"), parse)
+    assert turn.source == "wilf"  # "him" is Wilf, not Jean
