@@ -761,10 +761,13 @@ class _Decision:
         move_areas = {a for m in r.moves for a in MOVE_AREAS.get(m, ())}
         kinds = {k for m in r.moves for k in KIND_FIT.get(m, ())} | ({"outcome"} if self.seeks_outcome else set())
         thread = self.sc.fact(self.thread) if self.thread else None
+        echo_weight = -W_TOPIC if _SOMEONE_ELSE.search(" ".join(words(r.asked or ""))) else W_ECHO
         out = {}
         for f in facts:
             areas = set(f.life_areas) | ({"future_hopes"} if f.kind == "outcome" else set())
-            s = W_TOPIC * self.ask_hits[f.id] + W_ECHO * (self.hits[f.id] - self.ask_hits[f.id])
+            # What the reflection named counts for a little, and against, when the question asks for
+            # someone or something else ("sounds like bev rates you. who else is important to you?").
+            s = W_TOPIC * self.ask_hits[f.id] + echo_weight * (self.hits[f.id] - self.ask_hits[f.id])
             if r.area and r.area in areas:
                 s += W_NLU_AREA
             if move_areas & areas:

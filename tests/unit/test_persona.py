@@ -785,3 +785,13 @@ def test_naming_someone_else_or_his_pronoun_is_about_him_not_the_thread(eric):
                        {"name": "ask_coping", "confidence": 0.7, "text": "when did you last see him?"}]}
     turn = persona.respond(eric, state, "ask_coping", "closed", text, random.Random("w"), parse)
     assert turn.source == "wilf"  # "him" is Wilf, not Jean
+
+
+def test_who_else_after_naming_someone_is_about_someone_else(eric):
+    text = "sounds like shabnam really looks out for you. who else is important to you?"
+    parse = {"intent": {"name": "ask_network", "confidence": 0.8}, "life_area": {"name": "people", "confidence": 0.8},
+             "moves": [{"name": "reflect", "confidence": 0.9, "text": "sounds like shabnam really looks out for you."},
+                       {"name": "ask_network", "confidence": 0.8, "text": "who else is important to you?"}]}
+    state = {**persona.new_state(eric), "rapport": 0.7}
+    turn = persona.respond(eric, state, "ask_network", "open", text, random.Random("s"), parse)
+    assert turn.disclosed and "shabnam" not in turn.disclosed
