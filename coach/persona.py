@@ -155,7 +155,7 @@ def new_state(scenario: Scenario) -> dict:
         "recent": [],
         "persona_words": [],
         "topic": None,
-        "more": {},
+        "more": {}, "hard": {},
         "brief": [],
         "told_names": {},
     }
@@ -185,7 +185,7 @@ def respond(scenario: Scenario, state: dict, move: str, form: str, text: str, rn
     """
     reading = read_turn(move, form, text, parse, moves, area)
     state = {**state, "disclosed": dict(state.get("disclosed", {})), "recent": list(state.get("recent", [])),
-             "more": dict(state.get("more") or {}), "brief": list(state.get("brief") or []),
+             "more": dict(state.get("more") or {}), "hard": dict(state.get("hard") or {}), "brief": list(state.get("brief") or []),
              "told_names": dict(state.get("told_names") or {})}
     state.setdefault("topic", None)
     state["turn"] = state.get("turn", 0) + 1
@@ -235,7 +235,7 @@ def respond(scenario: Scenario, state: dict, move: str, form: str, text: str, rn
     state["topic"] = turn.topic
     state["last_reply"] = turn.reply
     state["last"] = f"{turn.kind}:{turn.source}"
-    if turn.kind in ("disclosure", "volunteer", "more") and _has(scenario, turn.source):
+    if turn.kind in ("disclosure", "volunteer", "more", "hard") and _has(scenario, turn.source):
         # The names actually said about each fact, so a recall never points at someone never mentioned.
         told = dict(state.get("told_names") or {})
         told[turn.source] = sorted(set(told.get(turn.source, [])) | _names_in(turn.reply))
@@ -742,9 +742,20 @@ class _Decision:
         # the empty fridge) is a non-sequitur.
         worries = [f for f in self.sc.facts if f.kind in ("worry", "risk") and can_tell(f) and self.related(f, fact.id)]
         worries.sort(key=lambda f: (-self.hits[f.id], self.sc.facts.index(f)))
-        if worries:
+        # A worry the question names comes first; then what the file says is hard about it
+        # (`hard:`); then any linked worry; then more about it.
+        if worries and self.hits[worries[0].id]:
             return self.disclose(worries[0])
-        return self.whole_story(fact) or self.more(fact)
+        return (self.hard(fact) or (self.disclose(worries[0]) if worries else None)
+                or self.whole_story(fact) or self.more(fact))
+
+    def hard(self, fact: Fact) -> PersonaTurn | None:
+        """What gets in the way of something told, in the file's `hard:` lines, each said once."""
+        used = int(self.state["hard"].get(fact.id, 0))
+        if used >= len(fact.hard):
+            return None
+        self.state["hard"][fact.id] = used + 1
+        return PersonaTurn(reply=fact.hard[used], state=self.state, kind="hard", source=fact.id, topic=fact.id)
 
     def volunteer(self, anchor: str | None) -> PersonaTurn | None:
         """At high rapport, after a listening turn naming no topic: something the person offers."""

@@ -76,6 +76,7 @@ class Fact:
     life_areas: tuple[str, ...] = ()   # the areas of life it is about (default: from its kind)
     more: tuple[str, ...] = ()         # said in order when a listening turn stays on this fact
     guarded: tuple[str, ...] = ()      # asked about it before rapport allows: a polite refusal
+    hard: tuple[str, ...] = ()         # asked what gets in the way of it, once told: what makes it hard
     area_given: bool = True            # False when life_areas came from the kind, not the file
 
 
@@ -192,7 +193,7 @@ class Scenario:
         """Every distinct persona line in the scenario."""
         found = set(self.opening_lines)
         for f in self.facts:
-            found.update(f.says + f.short + f.recall + f.more + f.guarded)
+            found.update(f.says + f.short + f.recall + f.more + f.guarded + f.hard)
         for variants in self.replies.values():
             for texts in variants.values():
                 found.update(texts)
@@ -214,7 +215,7 @@ class Scenario:
                 out.setdefault(line, set()).add(source)
 
         for f in self.facts:
-            add(f.says + f.short + f.recall + f.more + f.guarded, f.id)
+            add(f.says + f.short + f.recall + f.more + f.guarded + f.hard, f.id)
         for move, variants in self.replies.items():
             for texts in variants.values():
                 add(texts, f"reply:{move}")

@@ -300,6 +300,7 @@ def _parse_facts(chk: _Checker, data: LineDict) -> tuple[Fact, ...]:
         recall = chk.texts(item, "recall", where, required=False)
         more = chk.texts(item, "more", where, required=False)
         guarded = chk.texts(item, "guarded", where, required=False)
+        hard = chk.texts(item, "hard", where, required=False)
         life_areas = _area_list(chk, item, "life_area", where)
         area_given = bool(life_areas)
         if not life_areas:
@@ -316,7 +317,7 @@ def _parse_facts(chk: _Checker, data: LineDict) -> tuple[Fact, ...]:
         facts.append(Fact(id=fid, kind=str(kind), topics=tuple(t.strip().lower() for t in topics), unlock=unlock,
                           says=says, short=short, recall=recall, volunteer=volunteer,
                           words=words.strip() if isinstance(words, str) else None, life_areas=life_areas,
-                          more=more, guarded=guarded, area_given=area_given))
+                          more=more, guarded=guarded, hard=hard, area_given=area_given))
     ids = {f.id for f in facts}
     for i, f in enumerate(facts):
         for dep in f.unlock.after:
@@ -444,7 +445,7 @@ def _parse_hints(chk: _Checker, data: LineDict) -> dict:
 
 
 FACT_FIELDS = ("id", "kind", "life_area", "topics", "unlock", "volunteer", "words", "says", "short", "more",
-               "recall", "guarded")
+               "recall", "guarded", "hard")
 RAIL_FIELDS = ("id", "never", "words", "unless", "moves", "rapport", "says")
 PROBE_FIELDS = ("id", "why", "rapport", "setup", "say", "move", "form", "moves", "area", "expect")
 TURN_FIELDS = ("say", "move", "form", "moves", "area")

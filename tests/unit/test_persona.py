@@ -795,3 +795,27 @@ def test_who_else_after_naming_someone_is_about_someone_else(eric):
     state = {**persona.new_state(eric), "rapport": 0.7}
     turn = persona.respond(eric, state, "ask_network", "open", text, random.Random("s"), parse)
     assert turn.disclosed and "shabnam" not in turn.disclosed
+
+
+def test_what_gets_in_the_way_of_something_told_is_its_hard_line_once(mini):
+    # A fact's `hard:` lines answer "what gets in the way of it?", one each time, before a worry
+    # the question does not name; when they are used up, the usual barrier answer follows.
+    import dataclasses
+    garden = mini.fact("garden")
+    lines = ("My back. I can't kneel at the beds like I did.", "And the hose is heavy now, full.")
+    sc = dataclasses.replace(mini, facts=tuple(dataclasses.replace(f, hard=lines) if f.id == "garden" else f
+                                               for f in mini.facts))
+    state = {**persona.new_state(sc), "rapport": 0.6, "disclosed": {"garden": 1}, "topic": "garden"}
+    said = []
+    for i in range(3):
+        turn = persona.respond(sc, state, "ask_strengths", "open", "what gets in the way of the garden these days?",
+                               random.Random(f"h{i}"))
+        state = turn.state
+        said.append((turn.kind, turn.reply))
+    assert said[0] == ("hard", lines[0]) and said[1] == ("hard", lines[1])
+    assert said[2][1] not in lines  # each said once
+    assert garden.hard == ()  # the fixture itself is untouched
+    # A plain question about the garden is not a barrier question: no hard line.
+    state = {**persona.new_state(sc), "rapport": 0.6, "disclosed": {"garden": 1}, "topic": "garden"}
+    turn = persona.respond(sc, state, "ask_strengths", "open", "what do you grow in the garden?", random.Random("b"))
+    assert turn.kind != "hard"
