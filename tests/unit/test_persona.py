@@ -88,7 +88,7 @@ def test_never_the_same_reply_twice_in_a_row(mini):
 
 
 def test_volunteers_a_worry_at_high_rapport(mini):
-    turns, state = talk(mini, [("affirm", "none", "you are kind")] * 5)
+    turns, state = talk(mini, [("affirm", "none", "you are kind")] * 8)
     assert "lonely" in state["disclosed"]
     assert any(t.kind == "volunteer" for t in turns)
 
@@ -819,3 +819,30 @@ def test_what_gets_in_the_way_of_something_told_is_its_hard_line_once(mini):
     state = {**persona.new_state(sc), "rapport": 0.6, "disclosed": {"garden": 1}, "topic": "garden"}
     turn = persona.respond(sc, state, "ask_strengths", "open", "what do you grow in the garden?", random.Random("b"))
     assert turn.kind != "hard"
+
+
+def test_rapport_rises_steadily_and_settles_below_the_top(mini):
+    # Warmth builds, but each rise above the start is smaller than the last: ten warm turns leave
+    # the person open, not at 1.0 after five.
+    turns, _ = talk(mini, [("affirm", "none", "you are kind")] * 10)
+    values = [mini.rapport.start] + [t.rapport for t in turns]
+    rises = [b - a for a, b in zip(values, values[1:])]
+    assert all(r > 0 for r in rises) and all(b < a for a, b in zip(rises[1:], rises[2:]))
+    assert 0.8 < values[-1] < 0.95
+    assert values[5] < 0.8
+
+
+def test_trust_lost_is_slow_to_win_back_unless_repaired(mini):
+    # After a setback (a service offered before anything is known), the next warm turns gain half;
+    # an apology that owns the bad start ends the wariness.
+    offer = ("offer_service", "none", "we could get you a carer in every morning")
+    warm = ("affirm", "none", "you are kind")
+    (_, t1, t2), _ = talk(mini, [warm, offer, warm])
+    (_, s1), after = talk(mini, [warm, warm])  # the same warm turn, from no setback
+    fell = t1.rapport
+    assert t1.rapport < 0.5
+    assert t2.rapport - fell == pytest.approx(0.5 * 0.1 * min(1.0, (1 - fell) / (1 - mini.rapport.start)), abs=1e-3)
+    assert s1.rapport - 0.5 > t2.rapport - fell
+    repair = ("affirm", "none", "sorry, I've gone about this all wrong. can we start again?")
+    (_, r1, r2), _ = talk(mini, [warm, offer, repair])
+    assert r2.rapport - r1.rapport == pytest.approx(0.1 * min(1.0, (1 - r1.rapport) / (1 - mini.rapport.start)), abs=1e-3)
