@@ -112,8 +112,10 @@ DIRECT = [
 async def test_a_volunteered_worry_never_answers_a_direct_question():
     eric = scenario("eric-battersby")
     chat = await start("eric-battersby")
-    for _ in range(6):  # warm him right up: at this rapport he volunteers, after the right turn
+    for _ in range(15):  # warm him right up: at this rapport he volunteers, after the right turn
         await chat.say("you've done so well this year, Eric", "affirm", "none")
+        if chat.slots["persona_state"]["rapport"] >= eric.rapport.volunteer_at:
+            break
     assert chat.slots["persona_state"]["rapport"] >= eric.rapport.volunteer_at
     for text, move, form, area in DIRECT:
         await chat.say(text, move, form, life_area=area)
