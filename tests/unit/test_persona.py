@@ -813,6 +813,10 @@ def test_what_gets_in_the_way_of_something_told_is_its_hard_line_once(mini):
         state = turn.state
         said.append((turn.kind, turn.reply))
     assert said[0] == ("hard", lines[0]) and said[1] == ("hard", lines[1])
+    # However it is asked: "what stops your ...", "what's holding you back with ...".
+    for text in ("what stops your garden being what it was?", "what's holding you back with the garden?"):
+        state = {**persona.new_state(sc), "rapport": 0.6, "disclosed": {"garden": 1}, "topic": "garden"}
+        assert persona.respond(sc, state, "ask_strengths", "open", text, random.Random("s")).kind == "hard", text
     assert said[2][1] not in lines  # each said once
     assert garden.hard == ()  # the fixture itself is untouched
     # A plain question about the garden is not a barrier question: no hard line.
