@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 from coach.areas import AREAS, KIND_FIT, MOVE_AREAS, counted_topics, named_areas
 from coach.language import (
     frames_a_want,
-    is_repair,
     jargon_in,
     names_a_service,
     offers_a_service,
@@ -177,22 +176,13 @@ def mood(scenario: Scenario, state: dict) -> str:
     return scenario.rapport.mood(state["rapport"])
 
 
-def _gain(r, state: dict, delta: float, text: str) -> float:
+def _gain(r, state: dict, delta: float) -> float:
     """What a turn's rapport change comes to. Above the starting value a rise shrinks with the room
     left (scaled by how far rapport is from 1, against how far it was at the start), so a person
-    warms steadily rather than being at 1.0 after five good turns; and after a setback the next few rises are smaller
-    still, unless the learner repairs ("sorry, I've gone about this the wrong way")."""
-    wary = int(state.get("wary", 0))
-    if delta <= -r.setback:
-        state["wary"] = r.wary_turns
-        return delta
-    if wary and is_repair(text):
-        wary = 0
-    state["wary"] = max(0, wary - 1)
+    warms steadily rather than being at 1.0 after five good turns, and a setback late on is felt."""
     if delta <= 0:
         return delta
-    room = min(1.0, (1.0 - state["rapport"]) / max(0.05, 1.0 - r.start))
-    return delta * room * (r.wary_gain if wary else 1.0)
+    return delta * min(1.0, (1.0 - state["rapport"]) / max(0.05, 1.0 - r.start))
 
 
 def respond(scenario: Scenario, state: dict, move: str, form: str, text: str, rng: random.Random,
@@ -243,7 +233,7 @@ def respond(scenario: Scenario, state: dict, move: str, form: str, text: str, rn
         state["closed_run"] = state.get("closed_run", 0)
     if rail is not None:  # whatever else the turn did, going there costs
         delta = min(delta, 0.0) + rail.rapport
-    state["rapport"] = round(min(1.0, max(0.0, state["rapport"] + _gain(r, state, delta, text))), 4)
+    state["rapport"] = round(min(1.0, max(0.0, state["rapport"] + _gain(r, state, delta))), 4)
 
     # 2. What to say.
     service = service_moves[0] if service_moves else "offer_service"

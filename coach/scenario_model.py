@@ -137,11 +137,6 @@ class Rapport:
     jargon_word: float = 0.0
     early_service: float = 0.0
     volunteer_at: float = 1.01
-    # Trust is slow to win back: after a setback (a turn that cost at least `setback`), what the
-    # next `wary_turns` turns gain is multiplied by `wary_gain`. A repair ends it.
-    wary_turns: int = 3
-    wary_gain: float = 0.5
-    setback: float = 0.05
 
     def mood(self, value: float) -> str:
         name = self.bands[0][0]

@@ -242,9 +242,6 @@ def _parse_rapport(chk: _Checker, data: LineDict) -> Rapport:
         jargon_word=chk.number(r, "jargon_word", "rapport.", -1, 1, 0.0),
         early_service=chk.number(r, "early_service", "rapport.", -1, 1, 0.0),
         volunteer_at=chk.number(r, "volunteer_at", "rapport.", 0, 1.01, 1.01),
-        wary_turns=int(chk.number(r, "wary_turns", "rapport.", 0, 20, 3)),
-        wary_gain=chk.number(r, "wary_gain", "rapport.", 0, 1, 0.5),
-        setback=chk.number(r, "setback", "rapport.", 0.01, 1, 0.05),
     )
 
 

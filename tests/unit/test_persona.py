@@ -835,18 +835,3 @@ def test_rapport_rises_steadily_and_settles_below_the_top(mini):
     assert 0.8 < values[-1] < 0.95
     assert values[5] < 0.8
 
-
-def test_trust_lost_is_slow_to_win_back_unless_repaired(mini):
-    # After a setback (a service offered before anything is known), the next warm turns gain half;
-    # an apology that owns the bad start ends the wariness.
-    offer = ("offer_service", "none", "we could get you a carer in every morning")
-    warm = ("affirm", "none", "you are kind")
-    (_, t1, t2), _ = talk(mini, [warm, offer, warm])
-    (_, s1), after = talk(mini, [warm, warm])  # the same warm turn, from no setback
-    fell = t1.rapport
-    assert t1.rapport < 0.5
-    assert t2.rapport - fell == pytest.approx(0.5 * 0.1 * min(1.0, (1 - fell) / (1 - mini.rapport.start)), abs=1e-3)
-    assert s1.rapport - 0.5 > t2.rapport - fell
-    repair = ("affirm", "none", "sorry, I've gone about this all wrong. can we start again?")
-    (_, r1, r2), _ = talk(mini, [warm, offer, repair])
-    assert r2.rapport - r1.rapport == pytest.approx(0.1 * min(1.0, (1 - r1.rapport) / (1 - mini.rapport.start)), abs=1e-3)

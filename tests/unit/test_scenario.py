@@ -103,14 +103,10 @@ def test_missing_file():
         load_scenario("/nonexistent/x.yml")
 
 
-def test_rapport_wariness_and_hard_lines_are_read_and_checked():
-    text = MINI.replace("  volunteer_at: 0.8\n", "  volunteer_at: 0.8\n  wary_turns: 2\n  wary_gain: 0.25\n")
-    text = text.replace('    says: ["My sister rings every Sunday."]\n',
+def test_hard_lines_are_read_and_checked():
+    text = MINI.replace('    says: ["My sister rings every Sunday."]\n',
                         '    says: ["My sister rings every Sunday."]\n    hard: ["She lives in Leeds now."]\n')
     sc = parse_scenario(text, "ok.yml")
-    assert (sc.rapport.wary_turns, sc.rapport.wary_gain, sc.rapport.setback) == (2, 0.25, 0.05)
     assert sc.fact("sister").hard == ("She lives in Leeds now.",)
-    found = problems(text.replace("wary_gain: 0.25", "wary_gain: lots"))
-    assert any(p.field == "rapport.wary_gain" for p in found)
     found = problems(text.replace('hard: ["She lives in Leeds now."]', "hard: 7"))
     assert any(p.field == "facts.sister.hard" for p in found)
