@@ -103,6 +103,12 @@ class Reading:
         return all(m in LISTENING for m in self.moves)
 
 
+# Praise phrased with "should" ("and you should be proud of that") affirms; it advises nothing.
+_PRAISE_SHOULD = re.compile(r"\b(you|u) (should|ought to) (be|feel) (really |so |very |rightly |dead )?"
+                            r"(proud|pleased|chuffed|made up|happy with (that|yourself|it))\b|\band (you|u) should( be)?\s*([.!,;]|$)",
+                            re.IGNORECASE)
+
+
 def read_turn(move: str, form: str, text: str, parse: dict | None = None,
               moves: list | tuple | None = None, area: str | None = None) -> Reading:
     """The persona's reading of a turn from the NLU parse (or a scripted move, form and words).
@@ -113,8 +119,13 @@ def read_turn(move: str, form: str, text: str, parse: dict | None = None,
     names: list[str] = []
     raw = moves if moves is not None else (parse or {}).get("moves") or []
     asking_words, listening_words = [], []
+    # "you sound proud of that, and you should be": praise, not advice.
+    praise = "give_advice" in [m.get("name") if isinstance(m, dict) else m for m in raw] + [move] and bool(
+        _PRAISE_SHOULD.search(text or "")) and not names_a_service(text or "")
     for m in raw:
         name = m.get("name") if isinstance(m, dict) else m
+        if praise and name == "give_advice":
+            name = "affirm"
         if isinstance(m, dict) and m.get("text"):
             (listening_words if name in LISTENING else asking_words).append(str(m["text"]))
         if name in ALL_MOVES and name not in names and name not in META:
@@ -126,6 +137,10 @@ def read_turn(move: str, form: str, text: str, parse: dict | None = None,
         names.append(move)
     if not names:
         names = [move]
+    if praise:
+        names = list(dict.fromkeys("affirm" if n == "give_advice" else n for n in names))
+        if move == "give_advice":
+            move = next((n for n in names if n not in LISTENING), "affirm")
     if area is None and isinstance((parse or {}).get("life_area"), dict):
         la = parse["life_area"]
         if la.get("name") in AREAS and float(la.get("confidence") or 0.0) >= AREA_MIN_CONFIDENCE:
@@ -335,7 +350,8 @@ def rail_hit(scenario: Scenario, reading: Reading):
 _BARRIER = re.compile(r"\b(gets? in the way|getting in the way|stops? (you|your|u)|stopping (you|your|u)|stopped (you|your)|"
                       r"holds? (you|your \w+) back|"
                       r"holding you back|keeps? you from|put(s|ting)? you off|(what'?s|what is|whats) (hard|difficult|"
-                      r"tricky)|makes? it (hard|harder|difficult)|why not)\b")
+                      r"tricky)|makes? it (hard|harder|difficult)|why not|needs? to (change|happen)|have to (change|happen)|"
+                      r"would it take|stands? in (the|your) way|standing in (the|your) way)\b")
 # Questions that ask what the person wants, or what happens next: never just "more of the same".
 SEEKING_OUTCOMES = ("ask_desired_outcome", "ask_good_life", "ask_what_matters", "plan_next_steps", "ask_scaling",
                     "confirm_outcome")
@@ -839,6 +855,13 @@ class _Decision:
             # More about it if there is more to tell; otherwise the usual answer (a recall).
             follow = [f for f in facts if self.follows_on(f, anchor.id) and self.unlockable(f)]
             turn = self.whole_story(anchor) or self.more(anchor) or (self.disclose(follow[0]) if follow else None)
+            if turn is not None:
+                return turn
+        # "what would need to change for that to start happening?", naming nothing else: what is
+        # hard about what they are talking about.
+        if (barrier and self.thread in self.told
+                and not any(n for fid, n in self.ask_hits.items() if fid != self.thread)):
+            turn = self.whats_hard(self.sc.fact(self.thread))
             if turn is not None:
                 return turn
         hits = self.ask_hits

@@ -835,3 +835,25 @@ def test_rapport_rises_steadily_and_settles_below_the_top(mini):
     assert 0.8 < values[-1] < 0.95
     assert values[5] < 0.8
 
+
+
+def test_praise_phrased_with_should_is_not_advice():
+    # "you sound proud of that, and you should be" affirms; read as advice it drew "Can I try it my
+    # way first?" from a person who had been told to do nothing.
+    r = persona.read_turn("give_advice", "multiple", "you sound proud of that, and you should be. tell me about it",
+                          moves=["give_advice", "ask_strengths"])
+    assert r.move == "ask_strengths" and "give_advice" not in r.moves and "affirm" in r.moves
+    r = persona.read_turn("give_advice", "none", "you should ring your sister", moves=["give_advice"])
+    assert r.move == "give_advice"
+
+
+def test_what_would_need_to_change_is_about_the_thread(mini):
+    # "what would need to change for that to happen?", naming nothing else, asks what is hard
+    # about what they are talking about: its hard: line, not a new topic.
+    import dataclasses
+    sc = dataclasses.replace(mini, facts=tuple(dataclasses.replace(f, hard=("My knees, mostly.",)) if f.id == "garden"
+                                               else f for f in mini.facts))
+    state = {**persona.new_state(sc), "rapport": 0.6, "disclosed": {"garden": 1}, "topic": "garden"}
+    turn = persona.respond(sc, state, "ask_good_life", "open", "what would need to change for that to happen?",
+                           random.Random("n"))
+    assert (turn.kind, turn.source) == ("hard", "garden")
