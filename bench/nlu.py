@@ -14,7 +14,7 @@ Uses the model `make train` built from data/nlu (never from the evaluation sets)
   evaluation only: reflection recall / precision / F1 (reflect, summarise and empathise count as a
   reflection; target F1 >= 0.70), fallback share (<= 0.10), open/closed accuracy (>= 0.85) and
   Cohen's kappa.
-- tests/nlu/dev.yml and tests/nlu/forms_dev.yml: development sets by other independent writers,
+- tests/nlu/dev.yml, tests/nlu/forms_dev.yml and tests/nlu/forms_spoken_dev.yml: development sets by other independent writers,
   read turn by turn to diagnose the NLU and the question-form rules, so printed as development
   figures, never as held-out results.
 - training seconds: a full `rasa train --force` into a scratch folder (target <= 120 s), unless
@@ -55,6 +55,7 @@ REALISTIC = ROOT / "tests" / "nlu" / "realistic.yml"
 # question-form rules, so their figures are not held-out results (the realistic set's are).
 DEV = ROOT / "tests" / "nlu" / "dev.yml"
 FORMS_DEV = ROOT / "tests" / "nlu" / "forms_dev.yml"
+FORMS_SPOKEN_DEV = ROOT / "tests" / "nlu" / "forms_spoken_dev.yml"
 ANNOMI = ROOT.parent / "shared" / "benchmarks" / "annomi" / "therapist_utterances.csv"
 REFLECTION_MOVES = ("reflect", "summarise", "empathise")
 
@@ -249,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
     if FORMS_DEV.exists():
         items = yaml.safe_load(FORMS_DEV.read_text(encoding="utf-8"))["items"]
         result["forms_dev_accuracy"] = round(sum(classify(i["text"]).name == i["form"] for i in items) / len(items), 4)
+    if FORMS_SPOKEN_DEV.exists():
+        items = yaml.safe_load(FORMS_SPOKEN_DEV.read_text(encoding="utf-8"))["turns"]
+        result["forms_spoken_dev_accuracy"] = round(sum(classify(i["text"]).name == i["form"] for i in items) / len(items), 4)
     result["annomi"] = annomi(rows, parses[n_h + n_r + n_d:]) if rows else f"not found at {ANNOMI}"
     result["parse_seconds"] = parse_seconds
     result["training_seconds"] = None if args.no_train_timing else training_seconds()
@@ -279,6 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     if "forms_dev_accuracy" in result:
         print(f"Question-form development set ({FORMS_DEV.relative_to(ROOT)}; diagnosed on): "
               f"accuracy {result['forms_dev_accuracy']:.3f}")
+    if "forms_spoken_dev_accuracy" in result:
+        print(f"Spoken question-form development set ({FORMS_SPOKEN_DEV.relative_to(ROOT)}; diagnosed on): "
+              f"accuracy {result['forms_spoken_dev_accuracy']:.3f}")
     h = result["heldout"]
     print(f"Held-out set ({h['examples']} examples, {HELDOUT.relative_to(ROOT)}):")
     print(f"  intent macro-F1      {h['intent_macro_f1']:.3f}   {flag(h['intent_macro_f1'], 0.90)}")

@@ -42,7 +42,8 @@ FACT_WH = re.compile(
 WONDERING = r"(i (just )?wonder(ed)?|i'?m (just )?wondering|i was (just )?wondering|i'?m (just )?curious|just wondering)"
 INDIRECT_YES_NO = re.compile(r"^" + WONDERING + r",? (if|whether)\b")
 # "i'm just wondering what ...", "i guess i'm wondering how ...": an indirect open question.
-INDIRECT_OPEN = re.compile(r"^(i guess |so |and )?" + WONDERING + r"( about)? (what|how|why|who|where|which|about)\b")
+INDIRECT_OPEN = re.compile(r"^(i guess |so |and )?(" + WONDERING + r"|i'?m (really )?interested in|i'?d (be|love to be) "
+                           r"interested (in|to hear))( about)? (what|how|why|who|where|which|about)\b")
 EXCLAMATION = re.compile(r"^(what an? |how (lovely|nice|good|wonderful|brilliant|sad|awful|great|kind))")
 CLOSED_STARTS = (
     "do", "does", "did", "dont", "don't", "doesnt", "doesn't", "didnt", "didn't", "is", "isnt",
@@ -108,12 +109,33 @@ REFLECTIVE = re.compile(
 )
 # Without a question mark, a closed question needs its auxiliary and subject ("do you drive").
 UNMARKED_CLOSED = re.compile(
-    r"^(do|does|did|are|is|was|were|have|has|had|can|could|would|will|should|shall|may|might|any|r|u)(n'?t)? "
-    r"(you|u|ya|he|she|they|we|it|there|anyone|anybody|someone|somebody|your|i)\b"
+    r"^((do|does|did|are|is|was|were|have|has|had|can|could|would|will|should|shall|may|might|any|r|u)(n'?t)? "
+    r"(you|u|ya|he|she|they|we|it|there|anyone|anybody|someone|somebody|anything|your|i|that|this|the|his|her|their|"
+    r"our|my|mum|dad|a|an)\b|(does|did)(n'?t)? [a-z']+ [a-z']+)"
+)
+# A question word with its verb before the subject ("when did you last see the gp", "what time do
+# you get up"): a question, with or without its "?".
+INVERTED_WH = re.compile(
+    r"^(what|which|when|where|who|whose|how|why)\b[a-z' ]{0,30}?\b(do|does|did|is|are|was|were|have|has|had|"
+    r"can|could|would|will|should|shall|might)(n'?t)? (you|u|ya|he|she|they|we|i|it|that|this|the|your|his|her|"
+    r"their|there|my|our|[a-z]+'s)\b"
+)
+# Spoken lead-ins before the question itself: "on a scale of one to ten, how ...", "you know, ...".
+SPOKEN_LEAD = re.compile(r"^(on a scale (of|from) \w+ (to|and) \w+( where \w+ is [a-z ]+?)?,? |you know,? |i mean,? )")
+# Statements that open with a question word: "what i'm hearing is ...", "how hard that must have been".
+WH_STATEMENT = re.compile(
+    r"^(what|how) (i'?m|i am|you'?re|you are|we'?re|i'?ve|you'?ve) (hearing|saying|describing|telling|been saying|"
+    r"noticed|noticing)\b|^how (\w+ )?(that|it) (must|would) (have|be|feel)\b|^what (i|you) (said|mean|meant) (is|was)\b"
 )
 # "how many people follow your photos": a single-fact question typed without its "?" (but "how
 # much it meant to you" is an exclamation).
 UNMARKED_FACT = re.compile(FACT_HOW.pattern + r"(?! (it|you|u|he|she|they|we|i|that|this|that'?s|it'?s)\b)")
+# Without a "?", a question inside a clause needs its inverted verb: "and how did that feel".
+UNMARKED_INNER = re.compile(
+    r"(?:^|\b(?:but|and|so|um|erm|or)\s+)((?:what|how|who|where|when|why|which)\b[a-z' ]{0,30}?\b(?:do|does|did|is|are|was|"
+    r"were|have|has|can|could|would|will|'s|s)(?:n'?t)? (?:you|u|he|she|they|we|it|that|this|the|your|been|going)\b.*"
+    r"|" + WONDERING + r"( about)? (what|how|why)\b.*)$"
+)
 INNER_QUESTION = re.compile(
     r"\b(?:but|and|so)\s+((?:what|how|who|where|when|why|which|tell me|can you tell|could you tell)\b.*)$"
 )
@@ -163,7 +185,10 @@ def _starts(clause: str, starts: tuple[str, ...]) -> bool:
 def _clause_kind(clause: str) -> str | None:
     """Return 'open', 'closed' or None (not a question start) for one clause."""
     clause = _strip_fillers(clause)
-    if not clause or EXCLAMATION.match(clause):
+    lead = SPOKEN_LEAD.match(clause)
+    if lead:
+        clause = _strip_fillers(clause[lead.end():])
+    if not clause or EXCLAMATION.match(clause) or WH_STATEMENT.match(clause):
         return None
     if FACT_HOW.match(clause) or FACT_WH.match(clause) or INDIRECT_YES_NO.match(clause):
         return "closed"
@@ -212,6 +237,15 @@ def _questions(text: str) -> list[tuple[str, str, bool]]:
             inner = INNER_QUESTION.search(body)
             if inner and _clause_kind(inner.group(1)):
                 starts = [(inner.group(1), _clause_kind(inner.group(1)))]
+        if not starts and not marked:
+            # Spoken, or typed fast: "you said it's been rough um what's been the hardest part",
+            # "if you did cut down how would you go about it". Its inverted verb marks it.
+            inner = UNMARKED_INNER.search(clauses[-1]) if clauses else None
+            if inner is None and clauses and LEAD_IN.match(_strip_fillers(clauses[-1])):
+                inner = re.search(r"\b((how|what|why|where|who) (would|could|will|do|did|can|might) (you|u|we|they)\b.*)$",
+                                  clauses[-1])
+            if inner and _clause_kind(inner.group(1)):
+                starts = [(inner.group(1), _clause_kind(inner.group(1)))]
         if marked:
             if starts:
                 # Every clause that opens like a question is one; "what about X, or Y" stays one.
@@ -226,20 +260,31 @@ def _questions(text: str) -> list[tuple[str, str, bool]]:
         else:
             # No question mark: only a clause that opens like a question counts, and only the
             # first one (people drop the "?" when typing fast, rarely twice in one sentence).
-            first = starts[:1]
+            # Two or more, each plainly a question by its inverted verb ("how long has it been like
+            # this, and has anything helped"), are a stack even without their marks.
+            first = (starts if len(starts) >= 2 and (_inverted(starts[0][0]) or WH_OPENS.match(_strip_fillers(starts[0][0])))
+                     and all(_inverted(c) for c, _ in starts[1:]) else starts[:1])
             if first and IMAGINE.match(_strip_fillers(first[0][0])) and "?" in "".join(sentences[i + 1:]):
                 continue  # it sets up the question that follows
             units.extend((c, k, False) for c, k in first if not _looks_like_statement(c)
                          and not (k == "closed" and not UNMARKED_CLOSED.match(_strip_fillers(c))
                                      and not INDIRECT_YES_NO.match(_strip_fillers(c))
-                                     and not UNMARKED_FACT.match(_strip_fillers(c))))
+                                     and not UNMARKED_FACT.match(_strip_fillers(c))
+                                     and not INVERTED_WH.match(_strip_fillers(c))))
     return units
+
+
+def _inverted(clause: str) -> bool:
+    """A clause that is a question by its word order: "has anything helped", "how's the week been"."""
+    c = _strip_fillers(re.sub(r"^(and|or|but)\s+", "", _strip_fillers(clause)))
+    return bool(UNMARKED_CLOSED.match(c) or INVERTED_WH.match(c)
+                or re.match(r"^(how|what|who|where|why)('?s|s)\b", c))
 
 
 def _looks_like_statement(clause: str) -> bool:
     """Unmarked clauses like "how lovely" or "what happened next was" are not questions."""
     c = _strip_fillers(clause)
-    return bool(EXCLAMATION.match(c)) or bool(re.match(r"^(what|how) (i|we) (mean|meant|said)\b", c))
+    return bool(EXCLAMATION.match(c)) or bool(WH_STATEMENT.match(c)) or bool(re.match(r"^(what|how) (i|we) (mean|meant|said)\b", c))
 
 
 def _suggests_youd(t: str) -> bool:
@@ -263,6 +308,10 @@ def classify(text: str) -> QuestionForm:
         return QuestionForm("closed", 0.75, "asks for a number on a scale")
     if not units:
         return QuestionForm("none", 0.85 if "?" not in t else 0.6, "no question")
+    if len(units) >= 2 and any(_clause_kind(c) for c, _, _ in units):
+        # A statement said with a question mark beside a real question is context for it ("you've
+        # been on your own since june? and how's that been"; "so? how's it going"): one question.
+        units = [u for u in units if _clause_kind(u[0])]
     if len(units) >= 2:
         return QuestionForm("multiple", 0.8, f"{len(units)} questions in one message")
     clause, kind, marked = units[0]

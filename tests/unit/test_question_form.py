@@ -132,3 +132,25 @@ def test_a_statement_said_with_a_question_mark(text, rising):
     from coach.question_form import rising_statement
 
     assert rising_statement(text) is rising
+
+
+@pytest.mark.parametrize("text, form", [
+    # Spoken, or typed fast without the "?": the inverted verb marks the question.
+    ("did the nurse leave you a number", "closed"),
+    ("is that the bus you usually get", "closed"),
+    ("okay and what time does your daughter usually ring", "closed"),
+    ("on a scale of one to ten how sure are you about moving", "closed"),
+    ("what have you got planned for the weekend, are you seeing anyone", "multiple"),
+    ("how long have you had the dog, and has she always been this lively", "multiple"),
+    ("i'm interested in how you manage the stairs", "open"),
+    ("you said the mornings are hard um what is it about them", "open"),
+    ("if the lift was working how would you spend your days", "open"),
+    # A question word opening a statement is not a question.
+    ("what i'm hearing is that the house feels too big now", "none"),
+    ("how lonely that must have been", "none"),
+    # A statement said with a question mark beside a real question is context for it.
+    ("you moved here in the spring? and how have you found it", "open"),
+    ("so? how did the hospital visit go", "open"),
+])
+def test_spoken_questions_without_their_marks(text, form):
+    assert classify(text).name == form
