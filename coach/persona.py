@@ -85,6 +85,7 @@ class PersonaTurn:
     jargon: list[str] = field(default_factory=list)
     source: str = ""     # where the line came from: a fact id, area:..., rail:..., reaction:..., reply:...
     topic: str | None = None  # the fact the person is talking about now (the thread)
+    also: str | None = None   # a second fact a word or two was said about (the other of two questions)
 
 
 @dataclass(frozen=True)
@@ -252,7 +253,9 @@ def respond(scenario: Scenario, state: dict, move: str, form: str, text: str, rn
 
     # 2. What to say.
     service = service_moves[0] if service_moves else "offer_service"
-    turn = _Decision(scenario, state, reading, rng).decide(rail, early_service and service, jargon, not_said)
+    decision = _Decision(scenario, state, reading, rng)
+    turn = decision.decide(rail, early_service and service, jargon, not_said)
+    turn = decision.also(turn)
     state["recent"] = (state["recent"] + [reading.move])[-RECENT:]
     for fid in turn.disclosed:
         state["disclosed"][fid] = state["turn"]
@@ -263,6 +266,8 @@ def respond(scenario: Scenario, state: dict, move: str, form: str, text: str, rn
         # The names actually said about each fact, so a recall never points at someone never mentioned.
         told = dict(state.get("told_names") or {})
         told[turn.source] = sorted(set(told.get(turn.source, [])) | _names_in(turn.reply))
+        if turn.also:
+            told[turn.also] = sorted(set(told.get(turn.also, [])) | _names_in(turn.reply))
         state["told_names"] = told
     state["said"] = ([k for k in state.get("said") or [] if k != _key(turn.reply)] + [_key(turn.reply)])[-SAID:]
     # Words the person used themselves are fair for the learner to echo back.
@@ -638,6 +643,41 @@ class _Decision:
         if r.listening:
             return self.listen()
         return self.answer()
+
+    def also(self, turn: PersonaTurn) -> PersonaTurn:
+        """Two questions in one breath ("is that the café you work at? and who do you work with
+        there?"): after answering one, a word or two about the other when it names something else
+        the person can talk about (what they have told, or can tell now), as a person would."""
+        if (self.r.form != "multiple" or turn.kind not in ("disclosure", "recall", "more", "hard")
+                or not _has(self.sc, turn.source)):
+            return turn
+        from coach.question_form import question_clauses
+
+        answered = self.sc.fact(turn.source)
+        for clause in question_clauses(self.r.asked or self.r.text):
+            if topic_hits(clause, counted_topics(answered.topics)):
+                continue  # the question already answered
+            hits = {f.id: topic_hits(clause, counted_topics(f.topics)) for f in self.sc.facts
+                    if f.id != answered.id and f.kind != "outcome"}
+            best = max(hits, key=lambda fid: hits[fid], default=None)
+            if best is None or hits[best] == 0:
+                continue
+            fact = self.sc.fact(best)
+            if fact.id in self.told:
+                lines = fact.short or fact.recall
+            elif self.unlockable(fact) and fact.short:
+                lines = fact.short
+                self.state["brief"] = sorted(set(self.state.get("brief") or []) | {fact.id})
+                turn.disclosed = list(turn.disclosed) + [fact.id]
+            else:
+                continue
+            line = self.rng.choice(list(lines))
+            if line in turn.reply:
+                continue
+            turn.reply = f"{turn.reply} {line}"
+            turn.also = fact.id
+            return turn
+        return turn
 
     def check_back(self) -> PersonaTurn:
         """The learner checks back an outcome: agree only to what was actually said."""

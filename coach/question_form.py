@@ -281,6 +281,12 @@ def _inverted(clause: str) -> bool:
                 or re.match(r"^(how|what|who|where|why)('?s|s)\b", c))
 
 
+def question_clauses(text: str) -> list[str]:
+    """The questions of a message, each as its own clause ("how's the week been", "did you get out")."""
+    t = _normalise(text or "")
+    return [clause for clause, _, _ in _questions(t)] if WORD.search(t) else []
+
+
 def _looks_like_statement(clause: str) -> bool:
     """Unmarked clauses like "how lovely" or "what happened next was" are not questions."""
     c = _strip_fillers(clause)

@@ -857,3 +857,24 @@ def test_what_would_need_to_change_is_about_the_thread(mini):
     turn = persona.respond(sc, state, "ask_good_life", "open", "what would need to change for that to happen?",
                            random.Random("n"))
     assert (turn.kind, turn.source) == ("hard", "garden")
+
+
+def test_two_questions_in_one_breath_get_a_word_about_each(mini):
+    # "do you still grow the roses? and does your sister come round?": the roses answered, and a
+    # word or two about the sister, who can be told now, rather than the second question dropped.
+    import dataclasses
+    sc = dataclasses.replace(mini, facts=tuple(
+        dataclasses.replace(f, topics=f.topics + ("sister",), short=("My sister rings on Sundays.",))
+        if f.id == "sister" else f for f in mini.facts))
+    state = {**persona.new_state(sc), "rapport": 0.6}
+    turn = persona.respond(sc, state, "ask_strengths", "multiple",
+                           "do you still grow the roses? and does your sister come round?", random.Random("m"),
+                           moves=["ask_strengths", "ask_network"])
+    assert {turn.source, turn.also} == {"garden", "sister"} and set(turn.disclosed) == {"garden", "sister"}
+    assert "Yes, roses." in turn.reply and "My sister rings on Sundays." in turn.reply
+    assert set(turn.state["disclosed"]) == {"garden", "sister"}
+    # One question, or a second that names nothing else: nothing added.
+    turn = persona.respond(sc, {**persona.new_state(sc), "rapport": 0.6}, "ask_strengths", "multiple",
+                           "do you still grow the roses? and which ones do you like best?", random.Random("m"),
+                           moves=["ask_strengths"])
+    assert turn.also is None
