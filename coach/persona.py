@@ -352,7 +352,7 @@ def rail_hit(scenario: Scenario, reading: Reading):
 # --------------------------------------------------------------------------------------- deciding
 
 # "what gets in the way of thursdays?", "what's stopping you?": what is hard about something told.
-_BARRIER = re.compile(r"\b(gets? in the way|getting in the way|stops? (you|your|u)|stopping (you|your|u)|stopped (you|your)|"
+_BARRIER = re.compile(r"\b(gets? in the way|getting in the way|(what'?s|what is|whats|anything) in the way|stops? (you|your|u)|stopping (you|your|u)|stopped (you|your)|"
                       r"holds? (you|your \w+) back|"
                       r"holding you back|keeps? you from|put(s|ting)? you off|(what'?s|what is|whats) (hard|difficult|"
                       r"tricky)|makes? it (hard|harder|difficult)|why not|needs? to (change|happen)|have to (change|happen)|"

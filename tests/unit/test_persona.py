@@ -814,7 +814,8 @@ def test_what_gets_in_the_way_of_something_told_is_its_hard_line_once(mini):
         said.append((turn.kind, turn.reply))
     assert said[0] == ("hard", lines[0]) and said[1] == ("hard", lines[1])
     # However it is asked: "what stops your ...", "what's holding you back with ...".
-    for text in ("what stops your garden being what it was?", "what's holding you back with the garden?"):
+    for text in ("what stops your garden being what it was?", "what's holding you back with the garden?",
+                 "whats in the way of the garden at the moment?"):
         state = {**persona.new_state(sc), "rapport": 0.6, "disclosed": {"garden": 1}, "topic": "garden"}
         assert persona.respond(sc, state, "ask_strengths", "open", text, random.Random("s")).kind == "hard", text
     assert said[2][1] not in lines  # each said once
