@@ -493,11 +493,16 @@ class _Decision:
         return self.say(grounded or fact.short or fact.says, "recall", fact.id, topic=fact.id)
 
     def more(self, fact: Fact) -> PersonaTurn | None:
-        used = int(self.state["more"].get(fact.id, 0))
-        if used >= len(fact.more):
+        return self._next_line(fact, "more")
+
+    def _next_line(self, fact: Fact, field_name: str) -> PersonaTurn | None:
+        """The fact's next unsaid line of `more:` or `hard:` (each said once, in order)."""
+        lines = getattr(fact, field_name)
+        used = int(self.state[field_name].get(fact.id, 0))
+        if used >= len(lines):
             return None
-        self.state["more"][fact.id] = used + 1
-        return PersonaTurn(reply=fact.more[used], state=self.state, kind="more", source=fact.id, topic=fact.id)
+        self.state[field_name][fact.id] = used + 1
+        return PersonaTurn(reply=lines[used], state=self.state, kind=field_name, source=fact.id, topic=fact.id)
 
     def guarded(self, fact: Fact) -> PersonaTurn | None:
         """Asked about a fact before rapport allows: its own guarded lines, else what the person
@@ -817,11 +822,7 @@ class _Decision:
 
     def hard(self, fact: Fact) -> PersonaTurn | None:
         """What gets in the way of something told, in the file's `hard:` lines, each said once."""
-        used = int(self.state["hard"].get(fact.id, 0))
-        if used >= len(fact.hard):
-            return None
-        self.state["hard"][fact.id] = used + 1
-        return PersonaTurn(reply=fact.hard[used], state=self.state, kind="hard", source=fact.id, topic=fact.id)
+        return self._next_line(fact, "hard")
 
     def volunteer(self, anchor: str | None) -> PersonaTurn | None:
         """At high rapport, after a listening turn naming no topic: something the person offers."""
