@@ -238,7 +238,12 @@ def respond(scenario: Scenario, state: dict, move: str, form: str, text: str, rn
     delta = 0.0
     if reading.move != NLU_FALLBACK:
         state["closed_run"] = state.get("closed_run", 0) + 1 if reading.form in ("closed", "leading") else 0
-        delta = sum(r.effects.get(m, 0.0) for m in reading.moves)
+        # Questions warm once a turn, however many are stacked: a checklist of three earns what
+        # one question does (less the multiple form's cost below), not three times as much. What
+        # a question costs (a care-needs checklist) is paid for each one.
+        warm = [r.effects.get(m, 0.0) for m in reading.moves if m in ASKING and r.effects.get(m, 0.0) > 0]
+        delta = sum(r.effects.get(m, 0.0) for m in reading.moves
+                    if m not in ASKING or r.effects.get(m, 0.0) <= 0) + max(warm, default=0.0)
         delta += {"leading": r.leading, "multiple": r.multiple}.get(reading.form, 0.0)
         if state["closed_run"] >= r.closed_run_after:
             delta += r.closed_run_change

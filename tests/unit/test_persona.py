@@ -879,3 +879,25 @@ def test_two_questions_in_one_breath_get_a_word_about_each(mini):
                            "do you still grow the roses? and which ones do you like best?", random.Random("m"),
                            moves=["ask_strengths"])
     assert turn.also is None
+
+
+def test_a_stack_of_questions_warms_no_more_than_one(mini):
+    # Play review F: a second checklist of three stacked questions raised rapport, because each
+    # question's warmth was added. Stacked, they warm once (less the multiple form's cost); what
+    # a question costs is still paid for each one.
+    import dataclasses
+    warm = dataclasses.replace(mini.rapport, effects={**mini.rapport.effects, "ask_strengths": 0.03,
+                                                      "ask_network": 0.03, "ask_daily_life": 0.03,
+                                                      "ask_problems": -0.04})
+    sc = dataclasses.replace(mini, rapport=warm)
+    start = persona.new_state(sc)["rapport"]
+    one = persona.respond(sc, persona.new_state(sc), "ask_strengths", "open", "what do you enjoy?",
+                          random.Random("s"), moves=["ask_strengths"]).rapport
+    three = persona.respond(sc, persona.new_state(sc), "ask_strengths", "multiple",
+                            "do you have hobbies? any family? what's a normal day?", random.Random("s"),
+                            moves=["ask_strengths", "ask_network", "ask_daily_life"]).rapport
+    assert one == pytest.approx(start + 0.03) and three == pytest.approx(start + 0.03 - 0.02)
+    costly = persona.respond(sc, persona.new_state(sc), "ask_care_needs", "multiple",
+                             "do you need help washing? any problems with the stairs?", random.Random("s"),
+                             moves=["ask_care_needs", "ask_problems"]).rapport
+    assert costly == pytest.approx(start - 0.05 - 0.04 - 0.02)
