@@ -933,9 +933,12 @@ class _Decision:
 
         def incidental(f: Fact) -> bool:
             """One topic word in a question plainly about another area ("what would help you feel
-            steadier going out at night?" is about safety, not his evenings in front of the telly)."""
+            steadier going out at night?" is about safety, not his evenings in front of the telly).
+            Not when it follows on from the thread: "who brings things to you to fix?", after his
+            joinery, is about his mending, though it asks who. (What they want never comes out of
+            a word in passing: "how have you kept in touch with wilf when it wasn't the quiz?")"""
             fa = set(f.life_areas)
-            return (not referred and f.id != self.thread and hits[f.id] == 1 and r.area is not None and r.area not in fa and not (move_areas & fa)
+            return (not referred and f.id != self.thread and not (f.kind != "outcome" and self.follows_on(f, self.thread)) and hits[f.id] == 1 and r.area is not None and r.area not in fa and not (move_areas & fa)
                     and (f.kind != "outcome" or r.area != "future_hopes"))
 
         named = ranked(f for f in facts if hits[f.id] and not incidental(f))

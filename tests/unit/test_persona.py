@@ -901,3 +901,17 @@ def test_a_stack_of_questions_warms_no_more_than_one(mini):
                              "do you need help washing? any problems with the stairs?", random.Random("s"),
                              moves=["ask_care_needs", "ask_problems"]).rapport
     assert costly == pytest.approx(start - 0.05 - 0.04 - 0.02)
+
+
+def test_a_topic_word_that_follows_on_from_the_thread_is_not_incidental(eric):
+    # "who brings things to you to fix?", after his joinery: it asks who, but it is about his
+    # mending (which follows on from the joinery), not the first person in the people area.
+    state = {**persona.new_state(eric), "rapport": 0.7, "disclosed": {"joiner": 1}, "topic": "joiner"}
+    turn = persona.respond(eric, state, "ask_network", "open", "i love that. who brings things to you to fix?",
+                           random.Random("x"), moves=["reflect", "ask_network"], area="people")
+    assert turn.disclosed == ["mending"]
+    # One word in a question plainly about another area, with no such link, still does not count.
+    state = {**state, "topic": "karen", "disclosed": {"karen": 1}}
+    turn = persona.respond(eric, state, "ask_network", "open", "who would you ring if the clocks went back wrong?",
+                           random.Random("x"), moves=["ask_network"], area="people")
+    assert "mending" not in turn.disclosed
