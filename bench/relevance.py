@@ -31,6 +31,10 @@ def fits(source: str, allowed: list[str]) -> bool:
     """Whether a reply's source is one the writer said a fitting reply may come from."""
     if source in allowed:
         return True
+    if source == "reaction:apology":
+        # The apology reaction (added after the sets were written) stands in for the agree_agenda
+        # reply, which answers an apology in a scenario without one: it fits where that would.
+        return "reply:agree_agenda" in allowed or "reply:*" in allowed
     return source.startswith("reply:") and "reply:*" in allowed
 
 

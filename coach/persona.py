@@ -110,6 +110,30 @@ _PRAISE_SHOULD = re.compile(r"\b(you|u) (should|ought to) (be|feel) (really |so 
                             re.IGNORECASE)
 
 
+# The learner owning a misstep ("sorry eric, i've gone straight into my list there", "i talked at
+# you. sorry danny"), as against sympathy ("i'm sorry, that sounds awful", "sorry to hear that").
+_REPAIR = re.compile(
+    r"\b(sorry|apologies|i apologi[sz]e|my bad|my mistake)\b[^.?!]{0,40}?\b(i|i've|ive|i'd|id|i'm|im)\s+"
+    r"(have\s+|had\s+|was\s+|am\s+|just\s+|really\s+)*(gone|jumped|rushed|talked|talking|asked|asking|got|getting|"
+    r"been|said|brought|started|didn't|didnt|shouldn't|shouldnt|wasn't|wasnt|went|kept|launched|barged|fired|"
+    r"bombarded|piled|made|put|pushed|interrupted|cut|dived|dove|ploughed|rattled|steamed|charged)\b"
+    r"|\b(sorry|apologies)\b[^.?!]{0,12}\b(for|about) (all )?(the|my|these|those|that) (questions|list|forms?|jargon|interruption)\b"
+    r"|\bsorry to (keep )?(bombard|bang on|go on|fire)\w*\b"
+    r"|\b(that came out wrong|i got that wrong|got ahead of myself|i jumped in|i talked (at|over) you|"
+    r"scrap that|ignore (that|what i said)|forget (that|what i said))\b", re.IGNORECASE)
+# The question of a repair that only asks to begin again ("can i start again and just hear about
+# you?", "can we start with you?", "is that ok?").
+_RESTART = re.compile(
+    r"\b(start|begin|go|try) (again|over|afresh|back|that again)\b|\bstart (with|from) you\b|"
+    r"\b(hear|talk|know|learn) (a bit |a little |a bit more |more )?about you\b|"
+    r"\bis (that|it|this) (ok|okay|alright|all right)\b|\b(can|could) (i|we) (start|begin)\b", re.IGNORECASE)
+
+
+def owns_a_misstep(text: str) -> bool:
+    """The learner apologises for how they went about it (not sympathy for what happened)."""
+    return bool(_REPAIR.search(text or ""))
+
+
 def read_turn(move: str, form: str, text: str, parse: dict | None = None,
               moves: list | tuple | None = None, area: str | None = None) -> Reading:
     """The persona's reading of a turn from the NLU parse (or a scripted move, form and words).
@@ -265,6 +289,11 @@ def respond(scenario: Scenario, state: dict, move: str, form: str, text: str, rn
     for fid in turn.disclosed:
         state["disclosed"][fid] = state["turn"]
     state["topic"] = turn.topic
+    # What the learner named, when the person's answer left it (an area line, a guarded word):
+    # "karen said you were a joiner?" ... "forty six years! what did you love about it?" - "it"
+    # is the joinery, though the person never took it up.
+    named = [(n, -i, fid) for i, (fid, n) in enumerate(decision.ask_hits.items()) if n]
+    state["named_last"] = max(named)[2] if named and turn.topic is None else None
     state["last_reply"] = turn.reply
     state["last"] = f"{turn.kind}:{turn.source}"
     if turn.kind in ("disclosure", "volunteer", "more", "hard") and _has(scenario, turn.source):
@@ -446,6 +475,10 @@ class _Decision:
         # "do you miss it?", "what did she say?": a question naming nothing, about what was just said.
         self.refers_back = not self.named and bool(
             _REFERS_BACK.search(_IDIOMS.sub(" ", " ".join(words(_question_part(asked))))))
+        if self.refers_back and self.thread is None and _has(scenario, state.get("named_last") or ""):
+            self.hits = {**self.hits, state["named_last"]: 1}
+            self.ask_hits = {**self.ask_hits, state["named_last"]: 1}
+            self.named = True
         # An open question that asks what they want can open an outcome whatever move the NLU read.
         self.seeks_outcome = (reading.form in ("open", "multiple")
                               and bool(_SEEKS_OUTCOME.search(" ".join(words(_question_part(asked))))))
@@ -549,6 +582,21 @@ class _Decision:
 
     # -- conditions -----------------------------------------------------------------------
 
+    def repair(self) -> bool:
+        """The learner owns a misstep and asks for nothing but to begin again (or asks nothing):
+        what a person answers is the apology, not a question or a check-back. A repair that goes
+        on to a real question ("sorry, i rushed that. what do you enjoy doing?") gets the question
+        answered."""
+        if not owns_a_misstep(self.r.text):
+            return False
+        pieces = [p for p in re.split(r"(?<=[.?!])\s+", self.r.text.strip()) if p]
+        questions = [p for p in pieces if "?" in p or re.match(r"\s*(what|who|how|where|when|why|which|tell me)\b", p, re.I)]
+        if not all(_RESTART.search(q) for q in questions):
+            return False
+        # What the apology itself names ("i've been firing questions about your mum") is not asked.
+        rest = " ".join(p for p in pieces if not _REPAIR.search(p) and not _RESTART.search(p))
+        return not any(topic_hits(rest, counted_topics(f.topics)) for f in self.sc.facts) if rest else True
+
     def asks(self) -> bool:
         """The turn puts a question to the person, whatever move the NLU read ("do you miss it?"
         read as a reflection is still a question, and gets an answer, not something volunteered)."""
@@ -632,6 +680,13 @@ class _Decision:
             return self.say(rail.says, "rail", f"rail:{rail.id}", topic=None)
         if r.move == "goodbye":
             return self.reaction("goodbye")
+        if self.repair():
+            # "sorry eric, i've gone straight into my list. can i start again and just hear about
+            # you?" (play review F: answered as a check-back, "That's your idea, not mine"), whatever
+            # the NLU read.
+            if self.sc.reactions.get("apology"):
+                return self.reaction("apology")
+            return self.reply("agree_agenda")
         # A question about the person's own life is in scope and was heard, whatever the NLU made
         # of it ("how many people follow your photos" read as out of scope): it is answered.
         about_them = self.asks() and any(self.hits.values())
@@ -639,7 +694,7 @@ class _Decision:
             return self.reaction("out_of_scope")
         if r.move == NLU_FALLBACK and not about_them:
             return self.say(self.sc.replies[NLU_FALLBACK]["any"], "reaction", f"reply:{NLU_FALLBACK}")
-        if not_said and self.sc.reactions.get("not_said"):
+        if not_said and self.sc.reactions.get("not_said") and not owns_a_misstep(r.text):
             return self.reaction("not_said")
         if early_service:
             service = early_service if isinstance(early_service, str) else "offer_service"
@@ -648,7 +703,7 @@ class _Decision:
             return self.reaction("advice" if service == "give_advice" else "early_service")
         if jargon:
             return self.reaction("jargon")
-        if r.move == "confirm_outcome":
+        if r.move == "confirm_outcome" and not (owns_a_misstep(r.text) and self.asks()):
             return self.check_back()
         if r.listening:
             return self.listen()

@@ -23,8 +23,9 @@ CRITERIA = (
 REACTIONS = ("jargon", "early_service", "advice", "leading", "closed_run", "goodbye", "out_of_scope")
 # Reactions a file may add: `not_said` when the learner checks back something the person never
 # said ("so you want more help at home?"), `guarded` when a fact is asked about too early and has
-# no guarded lines of its own.
-OPTIONAL_REACTIONS = ("not_said", "guarded")
+# no guarded lines of its own, `apology` when the learner owns a misstep and asks to begin again
+# ("sorry, i've gone straight into my list. can i start again?"; without it, the agree_agenda reply).
+OPTIONAL_REACTIONS = ("not_said", "guarded", "apology")
 REPLY_KEYS = set(ALL_MOVES) | {"default", NLU_FALLBACK}
 REPLY_VARIANTS = set(QUESTION_FORMS) | {"any"}
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")

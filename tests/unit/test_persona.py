@@ -915,3 +915,55 @@ def test_a_topic_word_that_follows_on_from_the_thread_is_not_incidental(eric):
     turn = persona.respond(eric, state, "ask_network", "open", "who would you ring if the clocks went back wrong?",
                            random.Random("x"), moves=["ask_network"], area="people")
     assert "mending" not in turn.disclosed
+
+
+@pytest.mark.parametrize("text, owns", [
+    ("sorry eric, ive gone straight into my list there havent i. can i start again?", True),
+    ("i talked at you there. sorry danny. can we start with you?", True),
+    ("sorry, i shouldnt have said that about care homes", True),
+    ("sorry for all the questions", True),
+    ("i'm sorry, that sounds awful", False),
+    ("sorry to hear that, i was wondering who helps you", False),
+    ("im so sorry lorraine, i can hear how frightened you are", False),
+    ("i am sorry you had to go through that on your own", False),
+])
+def test_owning_a_misstep_is_told_from_sympathy(text, owns):
+    assert persona.owns_a_misstep(text) is owns
+
+
+def test_an_apology_that_asks_to_begin_again_gets_the_apology_not_a_check_back(eric):
+    # Play review F and relevance set B: "sorry eric, i've gone straight into my list..." read as
+    # confirm_outcome got "That's your idea, not mine. I never said owt of the sort."
+    state = {**persona.new_state(eric), "rapport": 0.2, "disclosed": {"the_fall": 1}}
+    text = "sorry eric, ive gone straight into my list there havent i. lets put that down. can i start again and just hear about you?"
+    turn = persona.respond(eric, state, "confirm_outcome", "closed", text, random.Random("a"),
+                           moves=["empathise", "confirm_outcome"])
+    assert turn.source == "reaction:apology" and turn.reply in eric.reactions["apology"]
+    # Without apology lines of its own, a scenario answers with its agree_agenda reply.
+    import dataclasses
+    bare = dataclasses.replace(eric, reactions={k: v for k, v in eric.reactions.items() if k != "apology"})
+    turn = persona.respond(bare, state, "confirm_outcome", "closed", text, random.Random("a"),
+                           moves=["empathise", "confirm_outcome"])
+    assert turn.source == "reply:agree_agenda"
+    # An apology that goes on to a real question gets the question answered.
+    turn = persona.respond(eric, {**state, "rapport": 0.5}, "ask_strengths", "open",
+                           "sorry, i rushed in there. what did you do for a living?", random.Random("a"),
+                           moves=["ask_strengths"])
+    assert turn.source != "reaction:apology" and turn.disclosed == ["joiner"]
+
+
+def test_it_refers_to_what_the_learner_named_when_the_person_left_it(eric):
+    # "karen mentioned you were a joiner, is that right" at low rapport got an area line; then
+    # "forty six years! what did you love about it" got his allotment. "it" is the joinery.
+    state = {**persona.new_state(eric), "rapport": 0.2}
+    first = persona.respond(eric, state, "ask_strengths", "closed", "karen mentioned you were a joiner, is that right",
+                            random.Random("j"), moves=["ask_strengths"])
+    assert first.topic is None and first.state["named_last"] == "joiner"
+    state = {**first.state, "rapport": 0.3}
+    turn = persona.respond(eric, state, "ask_strengths", "open", "forty six years! what did you love about it",
+                           random.Random("j"), moves=["reflect", "ask_strengths"], area="activities_interests")
+    assert turn.disclosed == ["joiner"]
+    turn = persona.respond(eric, {**state, "named_last": None}, "ask_strengths", "open",
+                           "forty six years! what did you love about it", random.Random("j"),
+                           moves=["reflect", "ask_strengths"], area="activities_interests")
+    assert turn.disclosed != ["joiner"]
