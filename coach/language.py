@@ -88,12 +88,22 @@ _STOP = {"want", "would", "like", "that", "this", "with", "have", "just", "again
 
 # --- good practice that is not a question (feedback-rubric.md, fairness rules) -------------------
 
+# The learner owns a misstep ("sorry, I've gone about this all wrong", "sorry eric, i've gone
+# straight into my list there", "i talked at you. sorry danny"), as against sympathy ("i'm sorry,
+# that sounds awful", "sorry to hear that"). The rubric counts it as good practice; the person
+# answers it as an apology.
 _REPAIR = re.compile(
-    r"\b(sorry|apologi[sz]e|i apologise)\b.{0,80}\b(wrong|badly|all wrong|start again|start over|back up|rushed|"
+    r"\b(sorry|apologi[sz]e|i apologise)\b(?!,?\s+(you|that|to hear|for your|about your|about the|about what|it)\b)"
+    r".{0,80}\b(wrong|badly|all wrong|start again|start over|back up|rushed|"
     r"jumped in|got ahead|gone about|step back|forms?|questions)\b"
     r"|\b(can|could|shall) we (start|begin) (again|over|afresh)\b"
     r"|\blet me (start|try) (that )?again\b"
-    r"|\bi('ve| have) (gone|come) at (this|that|it) (the )?wrong\b",
+    r"|\bi('ve| have) (gone|come) at (this|that|it) (the )?wrong\b"
+    r"|\b(sorry|apologies|my bad|my mistake)\b[^.?!]{0,40}?\b(i|i've|ive|i'd|id|i'm|im)\s+"
+    r"(have\s+|had\s+|was\s+|am\s+|just\s+|really\s+)*(gone|jumped|rushed|talked|talking|asked|asking|got|getting|"
+    r"been|said|brought|started|didn't|didnt|shouldn't|shouldnt|wasn't|wasnt|went|kept|launched|barged|fired|"
+    r"bombarded|piled|made|put|pushed|interrupted|cut|dived|dove|ploughed|rattled|steamed|charged)\b"
+    r"|\b(that came out wrong|i got that wrong|i talked (at|over) you|scrap that|ignore what i said|forget what i said)\b",
     re.IGNORECASE)
 _CONSENT = re.compile(
     r"\b(is (it|that|now) (ok|okay|alright|all right|a good time)|would (it|that) be (ok|okay|alright)|"
@@ -107,7 +117,7 @@ _CHECK_BACK = re.compile(
 
 
 def is_repair(text: str) -> bool:
-    """The learner owns a bad start and asks to begin again ("sorry, I've gone about this all wrong")."""
+    """The learner owns a misstep ("sorry, I've gone about this all wrong"), not sympathy."""
     return bool(_REPAIR.search(text or ""))
 
 

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from coach.areas import AREAS, KIND_FIT, MOVE_AREAS, counted_topics, named_areas
 from coach.language import (
     frames_a_want,
+    is_repair,
     jargon_in,
     names_a_service,
     offers_a_service,
@@ -110,28 +111,12 @@ _PRAISE_SHOULD = re.compile(r"\b(you|u) (should|ought to) (be|feel) (really |so 
                             re.IGNORECASE)
 
 
-# The learner owning a misstep ("sorry eric, i've gone straight into my list there", "i talked at
-# you. sorry danny"), as against sympathy ("i'm sorry, that sounds awful", "sorry to hear that").
-_REPAIR = re.compile(
-    r"\b(sorry|apologies|i apologi[sz]e|my bad|my mistake)\b[^.?!]{0,40}?\b(i|i've|ive|i'd|id|i'm|im)\s+"
-    r"(have\s+|had\s+|was\s+|am\s+|just\s+|really\s+)*(gone|jumped|rushed|talked|talking|asked|asking|got|getting|"
-    r"been|said|brought|started|didn't|didnt|shouldn't|shouldnt|wasn't|wasnt|went|kept|launched|barged|fired|"
-    r"bombarded|piled|made|put|pushed|interrupted|cut|dived|dove|ploughed|rattled|steamed|charged)\b"
-    r"|\b(sorry|apologies)\b[^.?!]{0,12}\b(for|about) (all )?(the|my|these|those|that) (questions|list|forms?|jargon|interruption)\b"
-    r"|\bsorry to (keep )?(bombard|bang on|go on|fire)\w*\b"
-    r"|\b(that came out wrong|i got that wrong|got ahead of myself|i jumped in|i talked (at|over) you|"
-    r"scrap that|ignore (that|what i said)|forget (that|what i said))\b", re.IGNORECASE)
 # The question of a repair that only asks to begin again ("can i start again and just hear about
 # you?", "can we start with you?", "is that ok?").
 _RESTART = re.compile(
     r"\b(start|begin|go|try) (again|over|afresh|back|that again)\b|\bstart (with|from) you\b|"
     r"\b(hear|talk|know|learn) (a bit |a little |a bit more |more )?about you\b|"
     r"\bis (that|it|this) (ok|okay|alright|all right)\b|\b(can|could) (i|we) (start|begin)\b", re.IGNORECASE)
-
-
-def owns_a_misstep(text: str) -> bool:
-    """The learner apologises for how they went about it (not sympathy for what happened)."""
-    return bool(_REPAIR.search(text or ""))
 
 
 def read_turn(move: str, form: str, text: str, parse: dict | None = None,
@@ -587,14 +572,14 @@ class _Decision:
         what a person answers is the apology, not a question or a check-back. A repair that goes
         on to a real question ("sorry, i rushed that. what do you enjoy doing?") gets the question
         answered."""
-        if not owns_a_misstep(self.r.text):
+        if not is_repair(self.r.text):
             return False
         pieces = [p for p in re.split(r"(?<=[.?!])\s+", self.r.text.strip()) if p]
         questions = [p for p in pieces if "?" in p or re.match(r"\s*(what|who|how|where|when|why|which|tell me)\b", p, re.I)]
         if not all(_RESTART.search(q) for q in questions):
             return False
         # What the apology itself names ("i've been firing questions about your mum") is not asked.
-        rest = " ".join(p for p in pieces if not _REPAIR.search(p) and not _RESTART.search(p))
+        rest = " ".join(p for p in pieces if not is_repair(p) and not _RESTART.search(p))
         return not any(topic_hits(rest, counted_topics(f.topics)) for f in self.sc.facts) if rest else True
 
     def asks(self) -> bool:
@@ -694,7 +679,7 @@ class _Decision:
             return self.reaction("out_of_scope")
         if r.move == NLU_FALLBACK and not about_them:
             return self.say(self.sc.replies[NLU_FALLBACK]["any"], "reaction", f"reply:{NLU_FALLBACK}")
-        if not_said and self.sc.reactions.get("not_said") and not owns_a_misstep(r.text):
+        if not_said and self.sc.reactions.get("not_said") and not is_repair(r.text):
             return self.reaction("not_said")
         if early_service:
             service = early_service if isinstance(early_service, str) else "offer_service"
@@ -703,7 +688,7 @@ class _Decision:
             return self.reaction("advice" if service == "give_advice" else "early_service")
         if jargon:
             return self.reaction("jargon")
-        if r.move == "confirm_outcome" and not (owns_a_misstep(r.text) and self.asks()):
+        if r.move == "confirm_outcome" and not (is_repair(r.text) and self.asks()):
             return self.check_back()
         if r.listening:
             return self.listen()

@@ -928,7 +928,9 @@ def test_a_topic_word_that_follows_on_from_the_thread_is_not_incidental(eric):
     ("i am sorry you had to go through that on your own", False),
 ])
 def test_owning_a_misstep_is_told_from_sympathy(text, owns):
-    assert persona.owns_a_misstep(text) is owns
+    from coach.language import is_repair
+
+    assert is_repair(text) is owns
 
 
 def test_an_apology_that_asks_to_begin_again_gets_the_apology_not_a_check_back(eric):
