@@ -42,12 +42,22 @@ def words(text: str) -> list[str]:
     return _WORD.findall((text or "").lower().replace("’", "'"))
 
 
+# Longer words that begin with a shorter topic word but are other words: "drawer" is not a form of
+# "draw", nor "listen" of "list", "shower" of "show" or "single" of "sing" (their own forms too:
+# "drawers", "listening").
+_NOT_FORMS = ("drawer", "listen", "paint", "restaurant", "restless", "shower", "single", "material",
+              "cardigan", "bandage", "homework", "planet", "careful", "career", "ready", "telly")
+
+
 @lru_cache(maxsize=4096)
 def _topic_rx(topic: str) -> re.Pattern:
-    """A topic matches as a whole word, its plural, or (4+ letters) as the stem of a longer word."""
+    """A topic matches as a whole word, its plural, or (4+ letters) as the stem of a longer word
+    (not one of the other words in _NOT_FORMS)."""
     body = re.escape(topic)
     tail = r"[a-z']*" if len(topic) >= 4 and " " not in topic else "s?"
-    return re.compile(rf"(?<![a-z0-9']){body}{tail}(?![a-z0-9'])")
+    others = [w for w in _NOT_FORMS if w.startswith(topic) and w != topic] if tail != "s?" else []
+    guard = f"(?!(?:{'|'.join(others)}))" if others else ""
+    return re.compile(rf"(?<![a-z0-9']){guard}{body}{tail}(?![a-z0-9'])")
 
 
 @lru_cache(maxsize=1024)

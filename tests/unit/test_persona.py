@@ -969,3 +969,16 @@ def test_it_refers_to_what_the_learner_named_when_the_person_left_it(eric):
                            "forty six years! what did you love about it", random.Random("j"),
                            moves=["reflect", "ask_strengths"], area="activities_interests")
     assert turn.disclosed != ["joiner"]
+
+
+@pytest.mark.parametrize("text, topic, hit", [
+    ("do you still draw?", "draw", 1), ("tell me about your drawings", "draw", 1),
+    ("a medal in a drawer", "draw", 0), ("im listening", "list", 0), ("your list for the week", "list", 1),
+    ("the leek show", "show", 1), ("do you need help in the shower", "show", 0),
+    ("singing in the choir", "sing", 1), ("single", "sing", 0), ("careful on the stairs", "care", 0),
+])
+def test_a_topic_stem_does_not_match_another_word(text, topic, hit):
+    # Rhi's drawing came out of "a medal in a drawer" (play review E); "list" matched "listening".
+    from coach.language import topic_hits
+
+    assert topic_hits(text, [topic]) == hit
