@@ -15,6 +15,7 @@ from coach.language import (
     any_topic,
     asks_consent,
     checks_back,
+    frames_advice,
     is_repair,
     jargon_in,
     names_a_service,
@@ -107,6 +108,10 @@ def service_move(x: LearnerTurn, service_moves) -> Move | None:
     words = (m.text or x.text)
     asked = x.form in QUESTION_FORMS and ("?" in words or len(x.moves) == 1)
     if m.name == "give_advice" and asked and x.form != "leading":
+        return None
+    # Words that give no advice are no evidence of it, whatever the NLU read ("i'd just like to
+    # hear a bit about you, if that's alright" read as advice).
+    if m.name == "give_advice" and not frames_advice(words) and not names_a_service(words):
         return None
     if m.name == "offer_service" and asked and not jargon_in(words) and not names_a_service(words):
         return None

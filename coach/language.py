@@ -152,6 +152,26 @@ _WANT_FRAME = re.compile(
     re.IGNORECASE)
 
 
+# Advice has a frame: "you should", "you really need to", "why don't you", "have you tried", "i'd
+# suggest", "the best thing", "make sure", or an instruction ("ring her", "just get it seen to").
+_ADVICE_FRAME = re.compile(
+    r"\b(you|u) (really |just |honestly |definitely |probably |seriously |still )?(should|shouldn'?t|ought|need to|needs to|"
+    r"must|mustn'?t|have to|want to|wanna|could (always|try|just)|might (want|try|be better))\b"
+    r"|\bwhy (don'?t|dont|not)\b|\bhave you (tried|thought about|considered)\b"
+    r"|\b(i'?d|i would|id) (suggest|recommend|advise|say|be (looking at|thinking about|getting))\b|\bi (suggest|recommend|advise)\b"
+    r"|\bi think (you|u|it'?s time|its time|we need|we should|he needs|she needs)\b"
+    r"|\b(it|that)( would|'?d|d| might| could)? be (best|good|better|wise|worth|safest)\b|\b(best|safest|only) (thing|option|bet|place|way)\b"
+    r"|\bmake sure\b|\bif i (were|was) you\b|\bmy advice\b|\b(you'?d|youd) be better\b|\byou'?re better off\b"
+    r"|(^|[.!?,;]\s*|\b(maybe|just|so|well|perhaps|honestly|please)\s+)(try|get|ring|call|go|put|take|stop|don'?t|dont|keep|"
+    r"use|think about|look into|speak to|talk to)\b",
+    re.IGNORECASE)
+
+
+def frames_advice(text: str) -> bool:
+    """The words give advice ("you really need to lock that door", "why don't you ring her")."""
+    return bool(_ADVICE_FRAME.search(text or ""))
+
+
 def names_a_service(text: str) -> bool:
     """The words name a service (a carer, a day centre, a pendant alarm, a referral...)."""
     return bool(_SERVICE_WORDS.search(text or ""))

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from coach.areas import AREAS, KIND_FIT, MOVE_AREAS, counted_topics, named_areas
 from coach.language import (
     frames_a_want,
+    frames_advice,
     is_repair,
     jargon_in,
     names_a_service,
@@ -151,6 +152,13 @@ def read_turn(move: str, form: str, text: str, parse: dict | None = None,
         names = list(dict.fromkeys("affirm" if n == "give_advice" else n for n in names))
         if move == "give_advice":
             move = next((n for n in names if n not in LISTENING), "affirm")
+    # Advice read beside other moves, in words that give none ("youve noticed so much. what seems
+    # to make it better or worse for him?" read as reflect + give_advice got "ask me, don't tell
+    # me"): the other moves are the turn.
+    if "give_advice" in names and len(names) > 1 and not frames_advice(text) and not names_a_service(text or ""):
+        names = [n for n in names if n != "give_advice"]
+        if move == "give_advice":
+            move = next((n for n in reversed(names) if n not in LISTENING), names[-1])
     if area is None and isinstance((parse or {}).get("life_area"), dict):
         la = parse["life_area"]
         if la.get("name") in AREAS and float(la.get("confidence") or 0.0) >= AREA_MIN_CONFIDENCE:

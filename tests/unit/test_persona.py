@@ -982,3 +982,27 @@ def test_a_topic_stem_does_not_match_another_word(text, topic, hit):
     from coach.language import topic_hits
 
     assert topic_hits(text, [topic]) == hit
+
+
+def test_advice_read_in_words_that_give_none_is_not_reacted_to():
+    # Relevance set B: "youve noticed so much. what seems to make it better or worse for him" read
+    # as reflect + give_advice got "ask me, don't tell me".
+    r = persona.read_turn("give_advice", "open", "youve noticed so much. what seems to make it better or worse for him",
+                          moves=["reflect", "give_advice"])
+    assert "give_advice" not in r.moves and r.move == "reflect"
+    r = persona.read_turn("ask_risk", "closed", "ok. you really need to be locking your door. do you keep your phone on you?",
+                          moves=["give_advice", "ask_risk"])
+    assert "give_advice" in r.moves
+    r = persona.read_turn("give_advice", "none", "a home might be the safest place for him", moves=["give_advice"])
+    assert r.move == "give_advice"
+
+
+def test_words_that_give_no_advice_are_no_evidence_of_it():
+    from coach.judges import service_move
+    from coach.transcript import from_script
+
+    t = from_script([("shes gorgeous. i'd just like to hear a bit about you, if thats alright", "give_advice", "none",
+                      ["small_talk", "give_advice"]),
+                     ("you should ring karen tonight", "give_advice", "none", ["give_advice"])])
+    assert service_move(t.turns[0], ("give_advice",)) is None
+    assert service_move(t.turns[1], ("give_advice",)).name == "give_advice"
