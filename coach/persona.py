@@ -163,8 +163,8 @@ def read_turn(move: str, form: str, text: str, parse: dict | None = None,
         la = parse["life_area"]
         if la.get("name") in AREAS and float(la.get("confidence") or 0.0) >= AREA_MIN_CONFIDENCE:
             area = la["name"]
-    if area not in AREAS:
-        area = None
+    if area not in AREAS or move == NLU_FALLBACK:
+        area = None  # (a turn the NLU could not read has no area it can vouch for: "and wilf?")
     if form == "leading" and move in CHECKING:
         form = "closed" if move == "confirm_outcome" else "none"
     if form == "leading" and listening_words and asking_words:

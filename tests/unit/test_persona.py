@@ -1006,3 +1006,14 @@ def test_words_that_give_no_advice_are_no_evidence_of_it():
                      ("you should ring karen tonight", "give_advice", "none", ["give_advice"])])
     assert service_move(t.turns[0], ("give_advice",)) is None
     assert service_move(t.turns[1], ("give_advice",)).name == "give_advice"
+
+
+def test_a_turn_the_nlu_could_not_read_keeps_no_life_area(eric):
+    # "and wilf?" fell to nlu_fallback with life area future_hopes: Wilf counted as a word in
+    # passing and Eric gave a line about the town. Without the area, he talks about Wilf.
+    parse = {"intent": {"name": "nlu_fallback", "confidence": 0.2}, "moves": [{"name": "nlu_fallback", "confidence": 0.2}],
+             "life_area": {"name": "future_hopes", "confidence": 0.6}}
+    assert persona.read_turn("nlu_fallback", "closed", "and wilf?", parse).area is None
+    state = {**persona.new_state(eric), "rapport": 0.75, "disclosed": {"karen": 1, "shabnam": 2}, "topic": "shabnam"}
+    turn = persona.respond(eric, state, "nlu_fallback", "closed", "and wilf?", random.Random("w"), parse)
+    assert turn.disclosed == ["wilf"]
