@@ -82,6 +82,13 @@ def topic_hits(text: str, topics: tuple[str, ...] | list[str]) -> int:
     return sum(1 for topic in topics if _topic_rx(topic).search(lowered))
 
 
+def words_hit(text: str, topics: tuple[str, ...] | list[str]) -> int:
+    """How many different words of the text a fact's topic words match ("people watching" is one,
+    though it matches both "watch" and "watching")."""
+    lowered = " ".join(words(text))
+    return len({m.start() for topic in topics for m in _topic_rx(topic).finditer(lowered)})
+
+
 def overlap(a: str, b: str) -> float:
     """Share of b's content words (4+ letters) that also appear in a."""
     content = {w for w in words(b) if len(w) >= 4 and w not in _STOP}

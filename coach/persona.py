@@ -44,6 +44,7 @@ from coach.language import (
     topic_hits,
     wanted_services,
     words,
+    words_hit,
 )
 from coach.moves import ALL_MOVES, META, NLU_FALLBACK, SERVICE_MOVES
 from coach.scenario import Fact, Scenario
@@ -782,6 +783,17 @@ class _Decision:
         q_hits = {f.id: topic_hits(question, counted_topics(f.topics)) if question else 0 for f in facts}
         hit = sorted((f for f in facts if self.hits[f.id]),
                      key=lambda f: (-q_hits[f.id], -self.hits[f.id], f.id != self.thread, facts.index(f)))
+        if hit:
+            # One word in passing in a turn about what they are telling ("two hundred people
+            # watching, wow. how did that feel?", on his drumming, is not about the ferry he
+            # watches): not a topic of its own, unless the question or a name picks it. ("karen
+            # said you'd had a fall. what happened?" names the thread to bring news: it is news.)
+            text_words = " ".join(words(self.r.text))
+            on_thread = (self.thread in self.told and not self.hits.get(self.thread)
+                         and bool(_REFERS_BACK.search(_IDIOMS.sub(" ", " ".join(words(question or self.r.text))))))
+            if on_thread:
+                hit = [f for f in hit if f.id in self.told or words_hit(self.r.text, counted_topics(f.topics)) > 1
+                       or q_hits[f.id] or _named_by_name(f, text_words)]
         if hit:
             told_hit = [f for f in hit if f.id in self.told]
             anchor = told_hit[0] if told_hit else None

@@ -1017,3 +1017,20 @@ def test_a_turn_the_nlu_could_not_read_keeps_no_life_area(eric):
     state = {**persona.new_state(eric), "rapport": 0.75, "disclosed": {"karen": 1, "shabnam": 2}, "topic": "shabnam"}
     turn = persona.respond(eric, state, "nlu_fallback", "closed", "and wilf?", random.Random("w"), parse)
     assert turn.disclosed == ["wilf"]
+
+
+def test_one_word_in_passing_in_a_reflection_on_the_thread_opens_nothing_new():
+    # "two hundred people watching, wow. how did that feel?", while Danny talks about his
+    # drumming, got the ferry he watches every afternoon. It stays on the drumming.
+    from coach.scenario import load_scenario
+    from tests.conftest import ROOT
+
+    danny = load_scenario(ROOT / "scenarios" / "danny-hedley.yml")
+    state = {**persona.new_state(danny), "rapport": 0.6, "disclosed": {"drums": 1}, "topic": "drums"}
+    turn = persona.respond(danny, state, "clarify", "open", "two hundred people watching, wow. how did that feel?",
+                           random.Random("d"), moves=["reflect", "clarify"])
+    assert "ferry_watch" not in turn.disclosed and turn.topic == "drums"
+    # Named in the question, it is what was asked.
+    turn = persona.respond(danny, state, "clarify", "open", "wow. and do you still go and watch the ferry?",
+                           random.Random("d"), moves=["reflect", "clarify"])
+    assert turn.disclosed == ["ferry_watch"]
