@@ -438,6 +438,7 @@ def _echoes(text: str, reply: str) -> bool:
 # "these days", "this week", "back then": no pointing back at what was said.
 _IDIOMS = re.compile(r"\b(these days|this (week|year|month|morning|afternoon|evening|time|weekend)|back then|"
                      r"right now|just now|in there|out there|that's all|thats all)\b")
+_ASKS_WHO = re.compile(r"(^|[.?!,;]\s*|\b(and|so|but|then|ok|okay|right)\s+)(who|whos|who's|who're|whom)\b", re.IGNORECASE)
 _SOMEONE_ELSE = re.compile(r"\b(else|other|others|anyone|anybody|someone|somebody|who|whos|who's)\b")
 _REFERS_BACK = re.compile(r"\b(it|that|this|those|these|there|her|him|she|he|them|they|then)\b")
 W_ECHO = 0.5       # per topic word the turn's reflection (not its question) named
@@ -473,6 +474,8 @@ class _Decision:
             self.hits = {**self.hits, state["named_last"]: 1}
             self.ask_hits = {**self.ask_hits, state["named_last"]: 1}
             self.named = True
+        # "who would you want helping you plan for the flat?" asks for people, whatever else it names.
+        self.asks_who = bool(_ASKS_WHO.search(_question_part(asked)))
         # An open question that asks what they want can open an outcome whatever move the NLU read.
         self.seeks_outcome = (reading.form in ("open", "multiple")
                               and bool(_SEEKS_OUTCOME.search(" ".join(words(_question_part(asked))))))
@@ -516,7 +519,13 @@ class _Decision:
             # Said only in a word or two: a recall line would point at details never told.
             return self.say(fact.short, "recall", fact.id, topic=fact.id)
         if self.state.get("last") == f"recall:{fact.id}":
-            # Not "like I said" twice running: what they would say about that part of life instead.
+            # Not "like I said" twice running: asked again, they say it again in other words (a
+            # line of it not said lately: "who are your people?" after "four people, not a big
+            # room" names them), else what they would say about that part of life.
+            said = self.state.get("said") or []
+            again = [line for line in fact.says if _key(line) not in said]
+            if again:
+                return self.say(again, "more", fact.id, topic=fact.id)
             turn = self.area_line([a for a in self.word_areas if a in AREAS] + list(fact.life_areas))
             if turn is not None:
                 return turn
@@ -619,8 +628,12 @@ class _Decision:
         # What a fact waits on orders discovery; a learner who names it ("and alun, is he
         # someone you could call?") is answered about it. What someone wants still waits.
         # (Only where it waits on being introduced: a person met through another person.)
+        # (Or where the question asks for it in so many words: "who would you want round the
+        # table when we plan?" is answered with the people, though their fact waits on him saying
+        # he wants to run his own plan.)
         named = (fact.kind != "outcome" and self.ask_hits[fact.id] > 0
-                 and all(self.sc.fact(d).kind in ("network", "community") for d in u.after if _has(self.sc, d)))
+                 and (self.ask_hits[fact.id] >= 2 or (fact.kind == "network" and self.asks_who)
+                      or all(self.sc.fact(d).kind in ("network", "community") for d in u.after if _has(self.sc, d))))
         return (fact.id not in self.told
                 and self.moved(fact)
                 and self.r.form in u.forms
@@ -905,6 +918,7 @@ class _Decision:
         kinds = {k for m in r.moves for k in KIND_FIT.get(m, ())} | ({"outcome"} if self.seeks_outcome else set())
         thread = self.sc.fact(self.thread) if self.thread else None
         echo_weight = -W_TOPIC if _SOMEONE_ELSE.search(" ".join(words(r.asked or ""))) else W_ECHO
+        asks_who = self.asks_who
         out = {}
         for f in facts:
             areas = set(f.life_areas) | ({"future_hopes"} if f.kind == "outcome" else set())
@@ -920,6 +934,8 @@ class _Decision:
                 s += W_KIND
             if thread is not None and (f.id == thread.id or thread.id in f.unlock.after):
                 s += W_THREAD
+            if asks_who and f.kind == "network":
+                s += W_KIND
             out[f.id] = s
         return out
 

@@ -749,9 +749,11 @@ def test_a_recall_never_names_someone_never_mentioned_and_is_not_said_twice_runn
         turn = persona.respond(rhi, state, "ask_community", "closed", "and lous cafe, do you still go?", random.Random(f"r{i}"))
         seen.append(turn)
         state = turn.state
+    mentioned = _names_in(told)  # what has been said so far (a retelling in other words may add to it)
     for turn in seen:
         if turn.kind == "recall":
-            assert _names_in(turn.reply) <= _names_in(told)
+            assert _names_in(turn.reply) <= mentioned
+        mentioned |= _names_in(turn.reply)
     # Never "like I said" about the same thing twice in a row.
     assert not any(a.kind == b.kind == "recall" and a.source == b.source for a, b in zip(seen, seen[1:]))
 
@@ -1034,3 +1036,22 @@ def test_one_word_in_passing_in_a_reflection_on_the_thread_opens_nothing_new():
     turn = persona.respond(danny, state, "clarify", "open", "wow. and do you still go and watch the ferry?",
                            random.Random("d"), moves=["reflect", "clarify"])
     assert turn.disclosed == ["ferry_watch"]
+
+
+def test_a_who_question_gets_the_people_it_asks_for_and_asked_again_hears_them_again():
+    # Play review G, Danny turns 9-11: asked three times who he wants helping him plan, he named
+    # nobody (his planning people wait on him saying he wants to run his own plan).
+    from coach.scenario import load_scenario
+    from tests.conftest import ROOT
+
+    danny = load_scenario(ROOT / "scenarios" / "danny-hedley.yml")
+    assert "my_say" in danny.fact("planning_people").unlock.after, "the test needs the wait"
+    state = {**persona.new_state(danny), "rapport": 0.9, "disclosed": {"mam": 1, "own_flat": 2}, "topic": "own_flat"}
+    turn = persona.respond(danny, state, "plan_next_steps", "open", "who would you want helping you plan for the flat?",
+                           random.Random("p"), moves=["plan_next_steps", "ask_network"], area="home")
+    assert turn.disclosed == ["planning_people"]
+    # Asked again straight after "I told you", he says it again in other words, not a stock line.
+    state = {**turn.state, "last": "recall:planning_people"}
+    turn = persona.respond(danny, state, "plan_next_steps", "open", "who are your people? the ones at the table when we plan",
+                           random.Random("p"), moves=["ask_network", "plan_next_steps"], area="people")
+    assert turn.source == "planning_people" and turn.reply in danny.fact("planning_people").says
