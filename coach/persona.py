@@ -121,6 +121,17 @@ _RESTART = re.compile(
     r"\bis (that|it|this) (ok|okay|alright|all right)\b|\b(can|could) (i|we) (start|begin)\b", re.IGNORECASE)
 
 
+# The learner telling what they have been doing ("and i've spent the whole time asking about your mum").
+_OWN_CONDUCT = re.compile(
+    r"^\s*(and |but |so |plus )?(i|i've|ive|i'm|im|i was|i have|i've been|ive been)\s+(just |really |only |kept |been )?"
+    r"(spent|gone|kept|asked|asking|talked|talking|jumped|rushed|focused|focussed|gone on|going on|gone straight|gone in|"
+    r"been asking|been going|gone at|made|done)\b", re.IGNORECASE)
+
+
+def _sentences(text: str) -> list[str]:
+    return [p for p in re.split(r"(?<=[.?!])\s+", (text or "").strip()) if p]
+
+
 def read_turn(move: str, form: str, text: str, parse: dict | None = None,
               moves: list | tuple | None = None, area: str | None = None) -> Reading:
     """The persona's reading of a turn from the NLU parse (or a scripted move, form and words).
@@ -246,7 +257,10 @@ def respond(scenario: Scenario, state: dict, move: str, form: str, text: str, rn
     # learner's service put into the person's mouth. Not agreed to, whatever the NLU read it as.
     not_said = _service_never_said(scenario, state, reading)
     early_service = early_service or (not_said and not outcome_known)
-    jargon = jargon_in(text, exempt=set(state.get("persona_words", [])))
+    # Office words in an apology for them ("sorry, i jumped straight in with services") are owned,
+    # not used on the person.
+    jargon = jargon_in(" ".join(p for p in _sentences(text) if not is_repair(p)),
+                       exempt=set(state.get("persona_words", [])))
     rail = rail_hit(scenario, reading)
 
     # 1. Rapport first, so a warm reflection can open the door it knocks on. A turn the NLU could
@@ -592,12 +606,13 @@ class _Decision:
         answered."""
         if not is_repair(self.r.text):
             return False
-        pieces = [p for p in re.split(r"(?<=[.?!])\s+", self.r.text.strip()) if p]
+        pieces = _sentences(self.r.text)
         questions = [p for p in pieces if "?" in p or re.match(r"\s*(what|who|how|where|when|why|which|tell me)\b", p, re.I)]
         if not all(_RESTART.search(q) for q in questions):
             return False
-        # What the apology itself names ("i've been firing questions about your mum") is not asked.
-        rest = " ".join(p for p in pieces if not is_repair(p) and not _RESTART.search(p))
+        # What the apology itself names ("i've been firing questions about your mum", "and i've
+        # spent the whole time asking about your mum") is not asked.
+        rest = " ".join(p for p in pieces if not is_repair(p) and not _RESTART.search(p) and not _OWN_CONDUCT.search(p))
         return not any(topic_hits(rest, counted_topics(f.topics)) for f in self.sc.facts) if rest else True
 
     def asks(self) -> bool:

@@ -1055,3 +1055,22 @@ def test_a_who_question_gets_the_people_it_asks_for_and_asked_again_hears_them_a
     turn = persona.respond(danny, state, "plan_next_steps", "open", "who are your people? the ones at the table when we plan",
                            random.Random("p"), moves=["ask_network", "plan_next_steps"], area="people")
     assert turn.source == "planning_people" and turn.reply in danny.fact("planning_people").says
+
+
+def test_an_apology_that_names_the_office_words_it_owns_is_no_jargon():
+    # Play review G, Rhi turn 4: "im sorry rhi, i jumped straight in with services ... and ive
+    # spent the whole time asking about your mum ... can we start again?" got "That sounds like a
+    # letter." It is an apology, and "services" in it costs nothing.
+    from coach.scenario import load_scenario
+    from tests.conftest import ROOT
+
+    rhi = load_scenario(ROOT / "scenarios" / "rhi-pugh.yml")
+    state = {**persona.new_state(rhi), "rapport": 0.1}
+    text = ("im sorry rhi, youre right, i jumped straight in with services and thats not what im here for. and ive "
+            "spent the whole time asking about your mum when this is meant to be about you. can we start again?")
+    turn = persona.respond(rhi, state, "agree_agenda", "closed", text, random.Random("r"),
+                           moves=["empathise", "reflect", "agree_agenda"])
+    assert turn.source == "reaction:apology" and turn.jargon == [] and turn.rapport > 0.1
+    turn = persona.respond(rhi, state, "ask_care_needs", "closed", "have you looked at services for your mum?",
+                           random.Random("r"), moves=["ask_care_needs"])
+    assert turn.jargon == ["service"]
