@@ -400,10 +400,17 @@ _BARRIER = re.compile(r"\b(gets? in the way|getting in the way|(what'?s|what is|
                       r"tricky)|makes? it (hard|harder|difficult)|why not|needs? to (change|happen)|have to (change|happen)|"
                       r"would it take|stands? in (the|your) way|standing in (the|your) way)\b")
 # Questions that ask what the person wants, or what happens next: never just "more of the same".
+WORRY_KINDS = ("worry", "risk")
+SEEKING_WORRIES = ("ask_problems", "ask_risk", "empathise", "clarify")
+QUESTION_FORMS_ASKING = ("open", "closed", "leading", "multiple")
 SEEKING_OUTCOMES = ("ask_desired_outcome", "ask_good_life", "ask_what_matters", "plan_next_steps", "ask_scaling",
                     "confirm_outcome")
 # The words of a question that asks what the person wants, whatever move the NLU read ("what else
 # would be in that week?" read as a next step, "if things were going well in a year's time...").
+# A question asking what worries them ("is there anything that's worrying you about what happens
+# after this week?"), whatever move the NLU read.
+_SEEKS_WORRY = re.compile(r"\b(worr(y|ies|ying|ied)|scared|scares|frighten(s|ed|ing)?|afraid|fears?|"
+                          r"keeps? (you|u) (up|awake)|on (your|ur) mind|dread(ing)?|nervous)\b")
 _SEEKS_OUTCOME = re.compile(
     r"\b(good (day|days|week|weeks|life|year|sunday|weekend|morning|evening)|if you could|if (things|it) (were|was|went)|"
     r"be different|make (a|the) (real |big |biggest )?difference|(this time )?next year|in a years? time|years time|"
@@ -493,6 +500,9 @@ class _Decision:
         # An open question that asks what they want can open an outcome whatever move the NLU read.
         self.seeks_outcome = (reading.form in ("open", "multiple")
                               and bool(_SEEKS_OUTCOME.search(" ".join(words(_question_part(asked))))))
+        # A question asking what worries them can open a worry whatever move the NLU read.
+        self.seeks_worry = ("?" in asked or reading.form in QUESTION_FORMS_ASKING) and bool(
+            _SEEKS_WORRY.search(" ".join(words(_question_part(asked)))))
 
     # -- saying ---------------------------------------------------------------------------
 
@@ -629,6 +639,8 @@ class _Decision:
         if any(m in fact.unlock.moves for m in moves):
             return True
         if fact.kind == "outcome" and self.seeks_outcome and any(m in fact.unlock.moves for m in SEEKING_OUTCOMES):
+            return True
+        if fact.kind in WORRY_KINDS and self.seeks_worry and any(m in fact.unlock.moves for m in SEEKING_WORRIES):
             return True
         # A question is a question whatever move the NLU read: "that table's beautiful, is it
         # old?" read as small talk still asks about the table.
@@ -930,7 +942,8 @@ class _Decision:
     def scores(self, facts) -> dict[str, float]:
         r = self.r
         move_areas = {a for m in r.moves for a in MOVE_AREAS.get(m, ())}
-        kinds = {k for m in r.moves for k in KIND_FIT.get(m, ())} | ({"outcome"} if self.seeks_outcome else set())
+        kinds = ({k for m in r.moves for k in KIND_FIT.get(m, ())} | ({"outcome"} if self.seeks_outcome else set())
+                 | (set(WORRY_KINDS) if self.seeks_worry else set()))
         thread = self.sc.fact(self.thread) if self.thread else None
         echo_weight = -W_TOPIC if _SOMEONE_ELSE.search(" ".join(words(r.asked or ""))) else W_ECHO
         asks_who = self.asks_who
@@ -1035,7 +1048,8 @@ class _Decision:
         named = ranked(f for f in facts if hits[f.id] and not incidental(f))
         in_area = ranked(f for f in facts if f not in named
                          and (set(f.life_areas) | ({"future_hopes"} if f.kind == "outcome" else set())) & set(areas))
-        kinds = [k for m in r.moves for k in KIND_FIT.get(m, ())] + (["outcome"] if self.seeks_outcome else [])
+        kinds = ([k for m in r.moves for k in KIND_FIT.get(m, ())] + (["outcome"] if self.seeks_outcome else [])
+                 + (list(WORRY_KINDS) if self.seeks_worry else []))
         fits = ranked(f for f in facts if f.kind in kinds and not hits[f.id]) \
             if not self.named and r.form in ("open", "multiple") else []
 

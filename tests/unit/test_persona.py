@@ -1074,3 +1074,22 @@ def test_an_apology_that_names_the_office_words_it_owns_is_no_jargon():
     turn = persona.respond(rhi, state, "ask_care_needs", "closed", "have you looked at services for your mum?",
                            random.Random("r"), moves=["ask_care_needs"])
     assert turn.jargon == ["service"]
+
+
+def test_a_question_about_what_worries_them_can_open_a_worry_whatever_the_move():
+    # Play review G, Lorraine turn 12: a summary then "is there anything thats worrying you about
+    # what happens after this week?", read as reflect + plan_next_steps, got her neighbour Mair.
+    from coach.scenario import load_scenario
+    from tests.conftest import ROOT
+
+    lorraine = load_scenario(ROOT / "scenarios" / "lorraine-pritchard.yml")
+    told = {f: i for i, f in enumerate(["monday_night", "rhys", "alun", "someone_he_knows", "sing_him_back"], 1)}
+    state = {**persona.new_state(lorraine), "rapport": 0.9, "disclosed": told, "topic": "someone_he_knows"}
+    text = ("so alun in the week, rhys at the weekend. does that feel right? and is there anything thats worrying "
+            "you about what happens after this week?")
+    parse = {"intent": {"name": "plan_next_steps", "confidence": 0.7}, "life_area": {"name": "future_hopes", "confidence": 0.6},
+             "moves": [{"name": "reflect", "confidence": 0.8, "text": "so alun in the week, rhys at the weekend."},
+                       {"name": "plan_next_steps", "confidence": 0.7, "text": "does that feel right? and is there anything "
+                        "thats worrying you about what happens after this week?"}]}
+    turn = persona.respond(lorraine, state, "plan_next_steps", "multiple", text, random.Random("l"), parse)
+    assert turn.disclosed and lorraine.fact(turn.disclosed[0]).kind in ("worry", "risk")
