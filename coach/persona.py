@@ -446,6 +446,11 @@ def _names_in(text: str) -> set[str]:
     return {w.lower() for w in re.findall(r"(?<=[a-z,;:'-] )[A-Z][a-z]+", text or "")}
 
 
+def _scenario_names(scenario: Scenario) -> set[str]:
+    """The names the person uses anywhere in their facts (capitalised inside a sentence)."""
+    return _names_in(" ".join(line for f in scenario.facts for line in f.says + f.short + f.recall))
+
+
 def _echoes(text: str, reply: str) -> bool:
     """The learner's turn repeats two words in a row of the person's last reply, one of them a word
     that carries meaning ("used to be", "see him like", "the music round")."""
@@ -459,6 +464,8 @@ def _echoes(text: str, reply: str) -> bool:
 # "these days", "this week", "back then": no pointing back at what was said.
 _IDIOMS = re.compile(r"\b(these days|this (week|year|month|morning|afternoon|evening|time|weekend)|back then|"
                      r"right now|just now|in there|out there|that's all|thats all)\b")
+_ASKS_NAME = re.compile(r"\b(what'?s|whats|what is|what was) (her|his|its|their|the \w+'?s?|your \w+'?s?) names?\b|"
+                        r"\bwhat (is|was|are|were|do you call) (she|he|it|they|him|her|them)( called)?\b(?! (like|doing))|\bwho'?s (this|that)\b")
 _ASKS_WHO = re.compile(r"(^|[.?!,;]\s*|\b(and|so|but|then|ok|okay|right)\s+)(who|whos|who's|who're|whom)\b", re.IGNORECASE)
 _SOMEONE_ELSE = re.compile(r"\b(else|other|others|anyone|anybody|someone|somebody|who|whos|who's)\b")
 _REFERS_BACK = re.compile(r"\b(it|that|this|those|these|there|her|him|she|he|them|they|then)\b")
@@ -523,7 +530,15 @@ class _Decision:
         brief = self.r.form in SHORT_FORMS and bool(fact.short)
         if brief:  # "There's Wilf. Oldest mate I've got.": the whole story is still to come
             self.state["brief"] = sorted(set(self.state.get("brief") or []) | {fact.id})
-        return self.say(fact.short if brief else fact.says, kind, fact.id, [fact.id], fact.id)
+        lines = fact.short if brief else fact.says
+        if _ASKS_NAME.search(" ".join(words(_question_part(self.r.text)))):
+            # "what a lovely dog, whats her name?": a line that says it.
+            known = _scenario_names(self.sc)
+            names = [t.capitalize() for t in fact.topics if t in known]
+            naming = [ln for ln in lines if any(re.search(rf"\b{n}\b", ln) for n in names)]
+            lines = naming or [ln for ln in fact.says + fact.short
+                               if any(re.search(rf"\b{n}\b", ln) for n in names)] or lines
+        return self.say(lines, kind, fact.id, [fact.id], fact.id)
 
     def whole_story(self, fact: Fact) -> PersonaTurn | None:
         """A fact told only in a word or two (to a closed question) is told in full when the learner

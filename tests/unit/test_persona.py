@@ -1093,3 +1093,13 @@ def test_a_question_about_what_worries_them_can_open_a_worry_whatever_the_move()
                         "thats worrying you about what happens after this week?"}]}
     turn = persona.respond(lorraine, state, "plan_next_steps", "multiple", text, random.Random("l"), parse)
     assert turn.disclosed and lorraine.fact(turn.disclosed[0]).kind in ("worry", "risk")
+
+
+def test_asked_a_name_the_person_says_it(eric):
+    # Play review G, Eric turn 1: "what a lovely dog, whats her name?" got a line about the dog
+    # that never said "Nell".
+    for seed in "abcdef":
+        turn = persona.respond(eric, persona.new_state(eric), "small_talk", "open",
+                               "hi eric. what a lovely dog, whats her name?", random.Random(seed),
+                               moves=["greet", "small_talk"], area="people")
+        assert turn.source == "nell" and "Nell" in turn.reply
