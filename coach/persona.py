@@ -464,6 +464,11 @@ def _echoes(text: str, reply: str) -> bool:
 # "these days", "this week", "back then": no pointing back at what was said.
 _IDIOMS = re.compile(r"\b(these days|this (week|year|month|morning|afternoon|evening|time|weekend)|back then|"
                      r"right now|just now|in there|out there|that's all|thats all)\b")
+_ANYTHING_MORE = re.compile(r"\b(missed|left out|forgotten|forgot) (anything|something|owt)\b|\banything (i'?ve|ive|i have|we'?ve|i) "
+                            r"(missed|left out|forgotten)\b|\b(anything|owt|something) (else|more)\b|\bwhat else\b")
+_TAG = re.compile(r"\b(have|did|might|may) (i|we) (have )?(missed|miss|left out|leave out|forgotten|forget|forgot)( out)? "
+                  r"(anything|something|owt|anyone|anybody)\b|\banything (i'?ve|ive|i have|we'?ve|weve|i) (missed|left out|forgotten|forgot)\b",
+                  re.IGNORECASE)
 _ASKS_NAME = re.compile(r"\b(what'?s|whats|what is|what was) (her|his|its|their|the \w+'?s?|your \w+'?s?) names?\b|"
                         r"\bwhat (is|was|are|were|do you call) (she|he|it|they|him|her|them)( called)?\b(?! (like|doing))|\bwho'?s (this|that)\b")
 _ASKS_WHO = re.compile(r"(^|[.?!,;]\s*|\b(and|so|but|then|ok|okay|right)\s+)(who|whos|who's|who're|whom)\b", re.IGNORECASE)
@@ -488,11 +493,13 @@ class _Decision:
         self.rng = rng
         self.told = state["disclosed"]
         self.thread = state.get("topic") if _has(scenario, state.get("topic") or "") else None
-        self.hits = {f.id: topic_hits(reading.text, counted_topics(f.topics)) for f in scenario.facts}
+        # (A check-back's tag names nothing: "have i missed anything?" is not about missing Jean.)
+        text = _TAG.sub(" ", reading.text)
+        self.hits = {f.id: topic_hits(text, counted_topics(f.topics)) for f in scenario.facts}
         asked = reading.asked or reading.text
         # What the turn's questions name (the whole turn when it asks nothing or only asks).
         self.ask_hits = (self.hits if asked == reading.text else
-                         {f.id: topic_hits(asked, counted_topics(f.topics)) for f in scenario.facts})
+                         {f.id: topic_hits(_TAG.sub(" ", asked), counted_topics(f.topics)) for f in scenario.facts})
         self.word_areas = named_areas(" ".join(words(asked)))
         self.named = any(self.ask_hits.values()) or bool(self.word_areas)
         # "do you miss it?", "what did she say?": a question naming nothing, about what was just said.
@@ -754,6 +761,12 @@ class _Decision:
             return self.reaction("jargon")
         if r.move == "confirm_outcome" and not (is_repair(r.text) and self.asks()):
             return self.check_back()
+        if "summarise" in r.moves and _ANYTHING_MORE.search(" ".join(words(r.text))):
+            # "so ... and ... have i missed anything that's important to you?": a summary, its tag
+            # asking for more. Yes, and one thing more if there is one (not whoever it named).
+            told = [f for f in self.sc.facts if f.id in self.told and self.hits[f.id]]
+            if len(told) >= 2:
+                return self.summary(told, more=True)
         if r.listening:
             return self.listen()
         return self.answer()
@@ -887,11 +900,16 @@ class _Decision:
         volunteered = self.volunteer(None)
         return volunteered or self.reply()
 
-    def summary(self, told: list[Fact]) -> PersonaTurn:
-        """Several told things pulled together: what they want may follow, else a warm yes."""
+    def summary(self, told: list[Fact], more: bool = False) -> PersonaTurn:
+        """Several told things pulled together: what they want may follow, else a warm yes.
+        `more`: the learner asked what they had missed; something else they want, if they can say it."""
         for anchor in told:
             news = [f for f in self.sc.facts if f.kind == "outcome" and self.follows_on(f, anchor.id)
                     and self.unlockable(f)]
+            if news:
+                return self.disclose(news[0])
+        if more:
+            news = [f for f in self.sc.facts if f.kind == "outcome" and self.unlockable(f)]
             if news:
                 return self.disclose(news[0])
         return self.reply("summarise")

@@ -1103,3 +1103,18 @@ def test_asked_a_name_the_person_says_it(eric):
                                "hi eric. what a lovely dog, whats her name?", random.Random(seed),
                                moves=["greet", "small_talk"], area="people")
         assert turn.source == "nell" and "Nell" in turn.reply
+
+
+def test_a_summary_asking_what_it_missed_is_met_as_a_summary(eric):
+    # Play review H, Eric turn 12: a summary ending "have i missed anything thats important to
+    # you?" got "Jean. My wife. She died last year." ("missed" read as missing Jean).
+    told = {f: i for i, f in enumerate(["nell", "moving_away", "shabnam", "walking_nell"], 1)}
+    state = {**persona.new_state(eric), "rapport": 0.9, "disclosed": told, "topic": "shabnam"}
+    text = ("can i just check ive got this right: staying here in your own home, walking nell along the canal, "
+            "and shabnam next door. have i missed anything thats important to you?")
+    parse = {"intent": {"name": "ask_what_matters", "confidence": 0.6}, "life_area": {"name": "feelings_wellbeing", "confidence": 0.5},
+             "moves": [{"name": "summarise", "confidence": 0.8, "text": text.split(" have i")[0]},
+                       {"name": "ask_what_matters", "confidence": 0.6, "text": "have i missed anything thats important to you?"}]}
+    turn = persona.respond(eric, state, "ask_what_matters", "multiple", text, random.Random("s"), parse)
+    assert "jean" not in turn.disclosed
+    assert turn.source == "reply:summarise" or eric.fact(turn.disclosed[0]).kind == "outcome"
