@@ -781,7 +781,12 @@ class _Decision:
         from coach.question_form import question_clauses
 
         answered = self.sc.fact(turn.source)
-        for clause in question_clauses(self.r.asked or self.r.text):
+        clauses = question_clauses(self.r.asked or self.r.text)
+        if not any(topic_hits(c, counted_topics(answered.topics)) for c in clauses):
+            # Answered by what the question asks for, not by a word of it: that is the last
+            # question, the one that leads ("...and who do you see when you're not at the café?").
+            clauses = clauses[:-1]
+        for clause in clauses:
             if topic_hits(clause, counted_topics(answered.topics)):
                 continue  # the question already answered
             hits = {f.id: topic_hits(clause, counted_topics(f.topics)) for f in self.sc.facts
@@ -791,7 +796,11 @@ class _Decision:
                 continue
             fact = self.sc.fact(best)
             if fact.id in self.told:
-                lines = fact.short or fact.recall
+                # Told already: a word back to it, never its introduction again (play review H,
+                # Danny: "I volunteer at a café" three turns into talking about the café).
+                lines = fact.recall
+                if not lines:
+                    continue
             elif self.unlockable(fact) and fact.short:
                 lines = fact.short
                 self.state["brief"] = sorted(set(self.state.get("brief") or []) | {fact.id})

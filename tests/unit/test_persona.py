@@ -1118,3 +1118,19 @@ def test_a_summary_asking_what_it_missed_is_met_as_a_summary(eric):
     turn = persona.respond(eric, state, "ask_what_matters", "multiple", text, random.Random("s"), parse)
     assert "jean" not in turn.disclosed
     assert turn.source == "reply:summarise" or eric.fact(turn.disclosed[0]).kind == "outcome"
+
+
+def test_the_word_about_a_second_question_never_reintroduces_what_was_told():
+    # Play review H, Danny turn 9: "...what about friends, who do you see when youre not at the
+    # cafe?" got Kev and then "I volunteer at a café. On the Fish Quay." three turns into the café.
+    from coach.scenario import load_scenario
+    from tests.conftest import ROOT
+
+    danny = load_scenario(ROOT / "scenarios" / "danny-hedley.yml")
+    cafe = danny.fact("harbour_kitchen")
+    state = {**persona.new_state(danny), "rapport": 0.66, "disclosed": {"harbour_kitchen": 1, "bev": 2}, "topic": "bev"}
+    text = "she puts you on the rota. you said you dont get paid, hows that for you? and who do you see when youre not at the cafe?"
+    for seed in "abc":
+        turn = persona.respond(danny, state, "ask_network", "multiple", text, random.Random(seed),
+                               moves=["reflect", "ask_network"], area="people")
+        assert not any(line in turn.reply for line in cafe.short + cafe.says)
