@@ -118,14 +118,17 @@ _PRAISE_SHOULD = re.compile(r"\b(you|u) (should|ought to) (be|feel) (really |so 
 _RESTART = re.compile(
     r"\b(start|begin|go|try) (again|over|afresh|back|that again)\b|\bstart (with|from) you\b|"
     r"\b(hear|talk|know|learn) (a bit |a little |a bit more |more )?about you\b|"
-    r"\bis (that|it|this) (ok|okay|alright|all right)\b|\b(can|could) (i|we) (start|begin)\b", re.IGNORECASE)
+    r"\bis (that|it|this) (ok|okay|alright|all right)\b|\b(can|could) (i|we) (start|begin)\b|"
+    r"\bwhat (would|do) (you|u) (like|want) to (talk about|start with|talk about first)\b|\bwhere (would|do) (you|u) (like|want) to start\b",
+    re.IGNORECASE)
 
 
-# The learner telling what they have been doing ("and i've spent the whole time asking about your mum").
-_OWN_CONDUCT = re.compile(
-    r"^\s*(and |but |so |plus )?(i|i've|ive|i'm|im|i was|i have|i've been|ive been)\s+(just |really |only |kept |been )?"
-    r"(spent|gone|kept|asked|asking|talked|talking|jumped|rushed|focused|focussed|gone on|going on|gone straight|gone in|"
-    r"been asking|been going|gone at|made|done)\b", re.IGNORECASE)
+def _all_open(text: str) -> bool:
+    """Every question of a turn is an open one."""
+    from coach.question_form import classify, question_clauses
+
+    clauses = question_clauses(text)
+    return len(clauses) > 1 and all(classify(c).name == "open" for c in clauses)
 
 
 def _sentences(text: str) -> list[str]:
@@ -416,7 +419,7 @@ _SEEKS_OUTCOME = re.compile(
     r"be different|make (a|the) (real |big |biggest )?difference|(this time )?next year|in a years? time|years time|"
     r"hoping for|hope for|wish for|matters (most )?to you|(most )?important (thing )?(to|for) you|"
     r"would (you|u) (want|like|love) to (happen|change|see|do)|what (would|do) (you|u) (want|wish|hope)|"
-    r"(what|whats|what'?s) (the )?one thing)\b")
+    r"(what|whats|what'?s) (the )?one thing|(big|your|those|these|the|ur) (plans|dreams|hopes)|dream of|dreaming of)\b")
 _ECHO_STOP = {"that", "this", "with", "have", "just", "really", "they", "them", "then", "there", "what", "when",
               "your", "from", "about", "been", "into", "like", "well", "yeah", "know", "think"}
 
@@ -514,6 +517,9 @@ class _Decision:
         # An open question that asks what they want can open an outcome whatever move the NLU read.
         self.seeks_outcome = (reading.form in ("open", "multiple")
                               and bool(_SEEKS_OUTCOME.search(" ".join(words(_question_part(asked))))))
+        # Two open questions in one breath ("i wonder what you think, danny. when you picture a good
+        # life, what does it look like?") ask openly: what waits on an open question can come out.
+        self.all_open = reading.form == "multiple" and _all_open(reading.text)
         # A question asking what worries them can open a worry whatever move the NLU read.
         self.seeks_worry = ("?" in asked or reading.form in QUESTION_FORMS_ASKING) and bool(
             _SEEKS_WORRY.search(" ".join(words(_question_part(asked)))))
@@ -534,7 +540,7 @@ class _Decision:
                            topic=self.thread if topic is False else topic)
 
     def disclose(self, fact: Fact, kind: str = "disclosure") -> PersonaTurn:
-        brief = self.r.form in SHORT_FORMS and bool(fact.short)
+        brief = self.r.form in SHORT_FORMS and not self.all_open and bool(fact.short)
         if brief:  # "There's Wilf. Oldest mate I've got.": the whole story is still to come
             self.state["brief"] = sorted(set(self.state.get("brief") or []) | {fact.id})
         lines = fact.short if brief else fact.says
@@ -640,12 +646,8 @@ class _Decision:
             return False
         pieces = _sentences(self.r.text)
         questions = [p for p in pieces if "?" in p or re.match(r"\s*(what|who|how|where|when|why|which|tell me)\b", p, re.I)]
-        if not all(_RESTART.search(q) for q in questions):
-            return False
-        # What the apology itself names ("i've been firing questions about your mum", "and i've
-        # spent the whole time asking about your mum") is not asked.
-        rest = " ".join(p for p in pieces if not is_repair(p) and not _RESTART.search(p) and not _OWN_CONDUCT.search(p))
-        return not any(topic_hits(rest, counted_topics(f.topics)) for f in self.sc.facts) if rest else True
+        # (What the apology names, "i've been firing questions about your mum", is not asked.)
+        return all(_RESTART.search(q) for q in questions)
 
     def asks(self) -> bool:
         """The turn puts a question to the person, whatever move the NLU read ("do you miss it?"
@@ -685,7 +687,7 @@ class _Decision:
                       or all(self.sc.fact(d).kind in ("network", "community") for d in u.after if _has(self.sc, d))))
         return (fact.id not in self.told
                 and self.moved(fact)
-                and self.r.form in u.forms
+                and (self.r.form in u.forms or (self.r.form == "multiple" and "open" in u.forms and self.all_open))
                 and self.state["rapport"] >= u.min_rapport
                 and (named or all(dep in self.told for dep in u.after))
                 and (self.hits[fact.id] > 0 or not u.needs_topic))

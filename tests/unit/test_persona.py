@@ -1134,3 +1134,36 @@ def test_the_word_about_a_second_question_never_reintroduces_what_was_told():
         turn = persona.respond(danny, state, "ask_network", "multiple", text, random.Random(seed),
                                moves=["reflect", "ask_network"], area="people")
         assert not any(line in turn.reply for line in cafe.short + cafe.says)
+
+
+def test_two_open_questions_in_one_breath_can_open_what_waits_on_an_open_question():
+    # Play review H, Danny turn 11: "i wonder what you think about that danny, when you picture a
+    # good life for yourself in a few years, what does it look like?" (two open questions, so
+    # "multiple") got a teaser, because his outcomes wait on an open question.
+    from coach.scenario import load_scenario
+    from tests.conftest import ROOT
+
+    danny = load_scenario(ROOT / "scenarios" / "danny-hedley.yml")
+    state = {**persona.new_state(danny), "rapport": 0.75, "disclosed": {"kev": 1, "harbour_kitchen": 2}, "topic": "kev"}
+    text = "i wonder what you think about that danny. when you picture a good life for yourself, what does it look like?"
+    turn = persona.respond(danny, state, "ask_good_life", "multiple", text, random.Random("o"),
+                           moves=["ask_good_life"], area="future_hopes")
+    assert turn.disclosed and danny.fact(turn.disclosed[0]).kind == "outcome"
+    assert turn.reply in danny.fact(turn.disclosed[0]).says  # asked openly: the whole of it
+    # A closed question stacked on it still does not.
+    turn = persona.respond(danny, state, "ask_good_life", "multiple",
+                           "do you like it there? and what would a good life look like?", random.Random("o"),
+                           moves=["ask_good_life"], area="future_hopes")
+    assert not (turn.disclosed and danny.fact(turn.disclosed[0]).kind == "outcome")
+
+
+def test_an_apology_asking_what_they_would_like_to_talk_about_gets_the_apology():
+    from coach.scenario import load_scenario
+    from tests.conftest import ROOT
+
+    danny = load_scenario(ROOT / "scenarios" / "danny-hedley.yml")
+    text = ("sorry danny, youre right, i was going way too fast and using all our office words. you said you werent "
+            "going to just nod today and good on you for that. can we start again, what would you like to talk about first?")
+    turn = persona.respond(danny, {**persona.new_state(danny), "rapport": 0.05}, "agree_agenda", "multiple", text,
+                           random.Random("a"), moves=["summarise", "agree_agenda"])
+    assert turn.source == "reaction:apology" and turn.jargon == []
