@@ -427,7 +427,7 @@ _ECHO_STOP = {"that", "this", "with", "have", "just", "really", "they", "them", 
 def _named_by_name(fact: Fact, text_words: str) -> bool:
     """The turn uses one of the fact's topic words that is a name (capitalised in its own lines)."""
     lines = " ".join(fact.says)
-    return any(re.search(rf"\b{re.escape(t.capitalize())}\b", lines) and re.search(rf"\b{re.escape(t)}\b", text_words)
+    return any(re.search(rf"\b{re.escape(t.capitalize())}\b", lines) and re.search(rf"\b{re.escape(t)}('?s)?\b", text_words)
                for t in fact.topics if t.isalpha() and len(t) > 2)
 
 
@@ -1040,6 +1040,11 @@ class _Decision:
                 and not _SOMEONE_ELSE.search(asked_words)
                 and not any(m in SEEKING_OUTCOMES for m in asking) and not self.seeks_outcome
                 and not any(n >= 2 for fid, n in self.ask_hits.items() if fid != self.thread)
+                # (nor when the question names something else and not it: "mair next door with a
+                # key, that's good. and what about gwyn's family, any brothers or sisters?")
+                and not (not topic_hits(_question_part(asked_words), counted_topics(self.sc.fact(self.thread).topics))
+                         and any(topic_hits(_question_part(r.asked or r.text), counted_topics(f.topics))
+                                 for f in facts if f.id != self.thread))
                 and not any(_named_by_name(f, " ".join(words(r.text))) for f in facts if f.id != self.thread)):
             anchor = self.sc.fact(self.thread)
             if barrier:

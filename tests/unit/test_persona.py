@@ -1167,3 +1167,22 @@ def test_an_apology_asking_what_they_would_like_to_talk_about_gets_the_apology()
     turn = persona.respond(danny, {**persona.new_state(danny), "rapport": 0.05}, "agree_agenda", "multiple", text,
                            random.Random("a"), moves=["summarise", "agree_agenda"])
     assert turn.source == "reaction:apology" and turn.jargon == []
+
+
+def test_picking_up_their_words_then_asking_about_someone_else_is_about_the_someone_else():
+    # Play review H, Lorraine turn 10: "mair next door with a key, thats good to know. and what
+    # about gwyns family, does he have any brothers or sisters still about?" got more about Mair.
+    from coach.scenario import load_scenario
+    from tests.conftest import ROOT
+
+    lorraine = load_scenario(ROOT / "scenarios" / "lorraine-pritchard.yml")
+    told = {f: i for i, f in enumerate(["monday_night", "rhys", "songs", "kept_safe", "mair"], 1)}
+    state = {**persona.new_state(lorraine), "rapport": 0.85, "disclosed": told, "topic": "mair",
+             "last_reply": "Mair, next door. She's got a key."}
+    text = "mair next door with a key, thats good to know. and what about gwyns family, does he have any brothers or sisters still about?"
+    parse = {"intent": {"name": "ask_network", "confidence": 0.8}, "life_area": {"name": "people", "confidence": 0.8},
+             "moves": [{"name": "affirm", "confidence": 0.8, "text": "mair next door with a key, thats good to know."},
+                       {"name": "ask_network", "confidence": 0.8,
+                        "text": "and what about gwyns family, does he have any brothers or sisters still about?"}]}
+    turn = persona.respond(lorraine, state, "ask_network", "closed", text, random.Random("m"), parse)
+    assert turn.source == "alun"
