@@ -38,6 +38,21 @@ def eric():
     return load_scenario(ROOT / "scenarios" / "eric-battersby.yml")
 
 
+@pytest.fixture
+def danny():
+    return load_scenario(ROOT / "scenarios" / "danny-hedley.yml")
+
+
+@pytest.fixture
+def lorraine():
+    return load_scenario(ROOT / "scenarios" / "lorraine-pritchard.yml")
+
+
+@pytest.fixture
+def rhi():
+    return load_scenario(ROOT / "scenarios" / "rhi-pugh.yml")
+
+
 @pytest.fixture(scope="session")
 def bot(tmp_path_factory):
     """Both real servers, started once for the end-to-end and browser tests.

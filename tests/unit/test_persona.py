@@ -578,13 +578,9 @@ def test_out_of_scope_reading_of_a_turn_naming_their_life_elsewhere_is_answered(
     assert turn.source != "reaction:out_of_scope"
 
 
-def test_a_listening_turn_about_something_told_does_not_open_news_it_names_less():
+def test_a_listening_turn_about_something_told_does_not_open_news_it_names_less(danny):
     # "you remember every order without writing it down?" is about the cafe orders (told), not a
     # worry about the future whose topic words happen to include "without".
-    from coach.scenario import load_scenario
-    from tests.conftest import ROOT
-
-    danny = load_scenario(ROOT / "scenarios" / "danny-hedley.yml")
     state = {**persona.new_state(danny), "rapport": 0.8, "disclosed": {"mam": 1, "cafe_regulars": 2}, "topic": "cafe_regulars"}
     text = "you remember everyones order without writing it down? thats a real skill danny"
     turn = persona.respond(danny, state, "affirm", "none", text, random.Random("x"), moves=["reflect", "affirm"])
@@ -1021,13 +1017,9 @@ def test_a_turn_the_nlu_could_not_read_keeps_no_life_area(eric):
     assert turn.disclosed == ["wilf"]
 
 
-def test_one_word_in_passing_in_a_reflection_on_the_thread_opens_nothing_new():
+def test_one_word_in_passing_in_a_reflection_on_the_thread_opens_nothing_new(danny):
     # "two hundred people watching, wow. how did that feel?", while Danny talks about his
     # drumming, got the ferry he watches every afternoon. It stays on the drumming.
-    from coach.scenario import load_scenario
-    from tests.conftest import ROOT
-
-    danny = load_scenario(ROOT / "scenarios" / "danny-hedley.yml")
     state = {**persona.new_state(danny), "rapport": 0.6, "disclosed": {"drums": 1}, "topic": "drums"}
     turn = persona.respond(danny, state, "clarify", "open", "two hundred people watching, wow. how did that feel?",
                            random.Random("d"), moves=["reflect", "clarify"])
@@ -1038,13 +1030,9 @@ def test_one_word_in_passing_in_a_reflection_on_the_thread_opens_nothing_new():
     assert turn.disclosed == ["ferry_watch"]
 
 
-def test_a_who_question_gets_the_people_it_asks_for_and_asked_again_hears_them_again():
+def test_a_who_question_gets_the_people_it_asks_for_and_asked_again_hears_them_again(danny):
     # Play review G, Danny turns 9-11: asked three times who he wants helping him plan, he named
     # nobody (his planning people wait on him saying he wants to run his own plan).
-    from coach.scenario import load_scenario
-    from tests.conftest import ROOT
-
-    danny = load_scenario(ROOT / "scenarios" / "danny-hedley.yml")
     assert "my_say" in danny.fact("planning_people").unlock.after, "the test needs the wait"
     state = {**persona.new_state(danny), "rapport": 0.9, "disclosed": {"mam": 1, "own_flat": 2}, "topic": "own_flat"}
     turn = persona.respond(danny, state, "plan_next_steps", "open", "who would you want helping you plan for the flat?",
@@ -1057,14 +1045,10 @@ def test_a_who_question_gets_the_people_it_asks_for_and_asked_again_hears_them_a
     assert turn.source == "planning_people" and turn.reply in danny.fact("planning_people").says
 
 
-def test_an_apology_that_names_the_office_words_it_owns_is_no_jargon():
+def test_an_apology_that_names_the_office_words_it_owns_is_no_jargon(rhi):
     # Play review G, Rhi turn 4: "im sorry rhi, i jumped straight in with services ... and ive
     # spent the whole time asking about your mum ... can we start again?" got "That sounds like a
     # letter." It is an apology, and "services" in it costs nothing.
-    from coach.scenario import load_scenario
-    from tests.conftest import ROOT
-
-    rhi = load_scenario(ROOT / "scenarios" / "rhi-pugh.yml")
     state = {**persona.new_state(rhi), "rapport": 0.1}
     text = ("im sorry rhi, youre right, i jumped straight in with services and thats not what im here for. and ive "
             "spent the whole time asking about your mum when this is meant to be about you. can we start again?")
@@ -1076,13 +1060,9 @@ def test_an_apology_that_names_the_office_words_it_owns_is_no_jargon():
     assert turn.jargon == ["service"]
 
 
-def test_a_question_about_what_worries_them_can_open_a_worry_whatever_the_move():
+def test_a_question_about_what_worries_them_can_open_a_worry_whatever_the_move(lorraine):
     # Play review G, Lorraine turn 12: a summary then "is there anything thats worrying you about
     # what happens after this week?", read as reflect + plan_next_steps, got her neighbour Mair.
-    from coach.scenario import load_scenario
-    from tests.conftest import ROOT
-
-    lorraine = load_scenario(ROOT / "scenarios" / "lorraine-pritchard.yml")
     told = {f: i for i, f in enumerate(["monday_night", "rhys", "alun", "someone_he_knows", "sing_him_back"], 1)}
     state = {**persona.new_state(lorraine), "rapport": 0.9, "disclosed": told, "topic": "someone_he_knows"}
     text = ("so alun in the week, rhys at the weekend. does that feel right? and is there anything thats worrying "
@@ -1120,13 +1100,9 @@ def test_a_summary_asking_what_it_missed_is_met_as_a_summary(eric):
     assert turn.source == "reply:summarise" or eric.fact(turn.disclosed[0]).kind == "outcome"
 
 
-def test_the_word_about_a_second_question_never_reintroduces_what_was_told():
+def test_the_word_about_a_second_question_never_reintroduces_what_was_told(danny):
     # Play review H, Danny turn 9: "...what about friends, who do you see when youre not at the
     # cafe?" got Kev and then "I volunteer at a café. On the Fish Quay." three turns into the café.
-    from coach.scenario import load_scenario
-    from tests.conftest import ROOT
-
-    danny = load_scenario(ROOT / "scenarios" / "danny-hedley.yml")
     cafe = danny.fact("harbour_kitchen")
     state = {**persona.new_state(danny), "rapport": 0.66, "disclosed": {"harbour_kitchen": 1, "bev": 2}, "topic": "bev"}
     text = "she puts you on the rota. you said you dont get paid, hows that for you? and who do you see when youre not at the cafe?"
@@ -1136,14 +1112,10 @@ def test_the_word_about_a_second_question_never_reintroduces_what_was_told():
         assert not any(line in turn.reply for line in cafe.short + cafe.says)
 
 
-def test_two_open_questions_in_one_breath_can_open_what_waits_on_an_open_question():
+def test_two_open_questions_in_one_breath_can_open_what_waits_on_an_open_question(danny):
     # Play review H, Danny turn 11: "i wonder what you think about that danny, when you picture a
     # good life for yourself in a few years, what does it look like?" (two open questions, so
     # "multiple") got a teaser, because his outcomes wait on an open question.
-    from coach.scenario import load_scenario
-    from tests.conftest import ROOT
-
-    danny = load_scenario(ROOT / "scenarios" / "danny-hedley.yml")
     state = {**persona.new_state(danny), "rapport": 0.75, "disclosed": {"kev": 1, "harbour_kitchen": 2}, "topic": "kev"}
     text = "i wonder what you think about that danny. when you picture a good life for yourself, what does it look like?"
     turn = persona.respond(danny, state, "ask_good_life", "multiple", text, random.Random("o"),
@@ -1157,11 +1129,7 @@ def test_two_open_questions_in_one_breath_can_open_what_waits_on_an_open_questio
     assert not (turn.disclosed and danny.fact(turn.disclosed[0]).kind == "outcome")
 
 
-def test_an_apology_asking_what_they_would_like_to_talk_about_gets_the_apology():
-    from coach.scenario import load_scenario
-    from tests.conftest import ROOT
-
-    danny = load_scenario(ROOT / "scenarios" / "danny-hedley.yml")
+def test_an_apology_asking_what_they_would_like_to_talk_about_gets_the_apology(danny):
     text = ("sorry danny, youre right, i was going way too fast and using all our office words. you said you werent "
             "going to just nod today and good on you for that. can we start again, what would you like to talk about first?")
     turn = persona.respond(danny, {**persona.new_state(danny), "rapport": 0.05}, "agree_agenda", "multiple", text,
@@ -1169,13 +1137,9 @@ def test_an_apology_asking_what_they_would_like_to_talk_about_gets_the_apology()
     assert turn.source == "reaction:apology" and turn.jargon == []
 
 
-def test_picking_up_their_words_then_asking_about_someone_else_is_about_the_someone_else():
+def test_picking_up_their_words_then_asking_about_someone_else_is_about_the_someone_else(lorraine):
     # Play review H, Lorraine turn 10: "mair next door with a key, thats good to know. and what
     # about gwyns family, does he have any brothers or sisters still about?" got more about Mair.
-    from coach.scenario import load_scenario
-    from tests.conftest import ROOT
-
-    lorraine = load_scenario(ROOT / "scenarios" / "lorraine-pritchard.yml")
     told = {f: i for i, f in enumerate(["monday_night", "rhys", "songs", "kept_safe", "mair"], 1)}
     state = {**persona.new_state(lorraine), "rapport": 0.85, "disclosed": told, "topic": "mair",
              "last_reply": "Mair, next door. She's got a key."}
