@@ -120,7 +120,7 @@ _REPAIR = re.compile(
     r"(have\s+|had\s+|was\s+|am\s+|just\s+|really\s+)*(gone|jumped|rushed|talked|talking|asked|asking|got|getting|"
     r"been|said|brought|started|didn't|didnt|shouldn't|shouldnt|wasn't|wasnt|went|kept|launched|barged|fired|"
     r"bombarded|piled|made|put|pushed|interrupted|cut|dived|dove|ploughed|rattled|steamed|charged|going|using|rushing|"
-    r"firing|throwing|spent|spending|focused|focusing)\b"
+    r"firing|throwing|spent|spending|focused|focusing|came|come|raised|mentioned|suggested|jumping)\b"
     r"|\b(that came out wrong|i got that wrong|i talked (at|over) you|scrap that|ignore what i said|forget what i said)\b",
     re.IGNORECASE)
 _CONSENT = re.compile(

@@ -379,11 +379,18 @@ def _rules_out(part: str, rail_words) -> bool:
     return span is not None and bool(_NEGATOR.search(text[: span[0]])) and not _PUSH.search(text)
 
 
+_PUSH_ON = re.compile(r"\b(but|still|though|however|anyway|even so)\b", re.IGNORECASE)
+
+
 def rail_hit(scenario: Scenario, reading: Reading):
     """The first rail the turn runs into, or None."""
     from coach.language import any_topic
 
-    parts = clauses(reading.text)
+    # An apology for having gone there ("i'm sorry, i jumped straight to a home, that wasn't fair")
+    # takes it back: its words are no push, unless it pushes on ("sorry, but a home is best").
+    parts = [part for sentence in _sentences(reading.text)
+             if not (is_repair(sentence) and not _PUSH_ON.search(sentence))
+             for part in clauses(sentence)]
     for rail in scenario.rails:
         if rail.moves and set(reading.moves) & set(rail.moves) and not any_topic(reading.text, rail.unless):
             return rail
@@ -402,18 +409,19 @@ _BARRIER = re.compile(r"\b(gets? in the way|getting in the way|(what'?s|what is|
                       r"holding you back|keeps? you from|put(s|ting)? you off|(what'?s|what is|whats) (hard|difficult|"
                       r"tricky)|makes? it (hard|harder|difficult)|why not|needs? to (change|happen)|have to (change|happen)|"
                       r"would it take|stands? in (the|your) way|standing in (the|your) way)\b")
-# Questions that ask what the person wants, or what happens next: never just "more of the same".
+# Questions about what worries them, and the forms that ask.
 WORRY_KINDS = ("worry", "risk")
 SEEKING_WORRIES = ("ask_problems", "ask_risk", "empathise", "clarify")
 QUESTION_FORMS_ASKING = ("open", "closed", "leading", "multiple")
+# Questions that ask what the person wants, or what happens next: never just "more of the same".
 SEEKING_OUTCOMES = ("ask_desired_outcome", "ask_good_life", "ask_what_matters", "plan_next_steps", "ask_scaling",
                     "confirm_outcome")
-# The words of a question that asks what the person wants, whatever move the NLU read ("what else
-# would be in that week?" read as a next step, "if things were going well in a year's time...").
 # A question asking what worries them ("is there anything that's worrying you about what happens
 # after this week?"), whatever move the NLU read.
 _SEEKS_WORRY = re.compile(r"\b(worr(y|ies|ying|ied)|scared|scares|frighten(s|ed|ing)?|afraid|fears?|"
                           r"keeps? (you|u) (up|awake)|on (your|ur) mind|dread(ing)?|nervous)\b")
+# The words of a question that asks what the person wants, whatever move the NLU read ("what else
+# would be in that week?" read as a next step, "if things were going well in a year's time...").
 _SEEKS_OUTCOME = re.compile(
     r"\b(good (day|days|week|weeks|life|year|sunday|weekend|morning|evening)|if you could|if (things|it) (were|was|went)|"
     r"be different|make (a|the) (real |big |biggest )?difference|(this time )?next year|in a years? time|years time|"

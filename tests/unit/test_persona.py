@@ -1150,3 +1150,18 @@ def test_picking_up_their_words_then_asking_about_someone_else_is_about_the_some
                         "text": "and what about gwyns family, does he have any brothers or sisters still about?"}]}
     turn = persona.respond(lorraine, state, "ask_network", "closed", text, random.Random("m"), parse)
     assert turn.source == "alun"
+
+
+def test_an_apology_for_going_there_takes_the_rail_words_back_unless_it_pushes_on(lorraine):
+    # Play review I, Lorraine turn 3: "im sorry - i came in with a lot of jargon and jumped straight
+    # to a home, that wasnt fair on you. lets just think about tonight..." drew the care-home rail.
+    state = {**persona.new_state(lorraine), "rapport": 0.0}
+    text = ("youre right lorraine, and im sorry - i came in with a lot of jargon and jumped straight to a home, that "
+            "wasnt fair on you. lets just think about tonight. how are you feeling about being in the house tonight?")
+    turn = persona.respond(lorraine, state, "ask_risk", "open", text, random.Random("c"),
+                           moves=["empathise", "reflect", "ask_risk"], area="safety")
+    assert not turn.source.startswith("rail:")
+    for text in ("sorry, i rushed that, but a care home really is the safest place for him",
+                 "sorry to say it, but i think a care home is the answer"):
+        turn = persona.respond(lorraine, state, "offer_service", "none", text, random.Random("c"), moves=["offer_service"])
+        assert turn.source == "rail:care_home"
