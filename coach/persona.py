@@ -576,8 +576,17 @@ class _Decision:
         if whole is not None:
             return whole
         if fact.id in (self.state.get("brief") or []):
-            # Said only in a word or two: a recall line would point at details never told.
-            return self.say(fact.short, "recall", fact.id, topic=fact.id)
+            # Said only in a word or two: a recall line would point at details never told. Asked
+            # about it again once every short answer has been given, they tell it properly (play
+            # review I: "Rhys. He came straight over on Monday." to the fifth question about Rhys).
+            said = self.state.get("said") or []
+            again = dict(self.state.get("brief_again") or {})
+            if again.get(fact.id, 0) < 1 or any(_key(line) not in said for line in fact.short):
+                again[fact.id] = again.get(fact.id, 0) + 1
+                self.state["brief_again"] = again
+                return self.say(fact.short, "recall", fact.id, topic=fact.id)
+            self.state["brief"] = [x for x in self.state["brief"] if x != fact.id]
+            return self.say(fact.says, "more", fact.id, topic=fact.id)
         if self.state.get("last") == f"recall:{fact.id}":
             # Not "like I said" twice running: asked again, they say it again in other words (a
             # line of it not said lately: "who are your people?" after "four people, not a big

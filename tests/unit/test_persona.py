@@ -1165,3 +1165,19 @@ def test_an_apology_for_going_there_takes_the_rail_words_back_unless_it_pushes_o
                  "sorry to say it, but i think a care home is the answer"):
         turn = persona.respond(lorraine, state, "offer_service", "none", text, random.Random("c"), moves=["offer_service"])
         assert turn.source == "rail:care_home"
+
+
+def test_asked_again_about_something_said_in_a_word_they_tell_it_properly(lorraine):
+    # Play review I, Lorraine: asked about Rhys again and again in closed questions, she gave the
+    # same two short lines, the last word for word; the time he has offered never came out.
+    rhys = lorraine.fact("rhys")
+    state = {**persona.new_state(lorraine), "rapport": 0.8, "disclosed": {"monday_night": 1, "rhys": 2},
+             "brief": ["rhys"], "topic": "rhys", "said": [persona._key(line) for line in rhys.short]}
+    replies = []
+    for i in range(2):
+        turn = persona.respond(lorraine, state, "ask_network", "closed", "and rhys, is he able to be here tonight?",
+                               random.Random(f"r{i}"), moves=["ask_network"], area="people")
+        replies.append(turn)
+        state = turn.state
+    assert replies[0].reply in rhys.short  # once more in a word...
+    assert replies[1].reply in rhys.says  # ...then properly
