@@ -131,6 +131,14 @@ def _all_open(text: str) -> bool:
     return len(clauses) > 1 and all(classify(c).name == "open" for c in clauses)
 
 
+def _some_open(text: str) -> bool:
+    """One of the questions of a turn of several is an open one."""
+    from coach.question_form import classify, question_clauses
+
+    clauses = question_clauses(text)
+    return len(clauses) > 1 and any(classify(c).name == "open" for c in clauses)
+
+
 def _sentences(text: str) -> list[str]:
     return [p for p in re.split(r"(?<=[.?!])\s+", (text or "").strip()) if p]
 
@@ -528,6 +536,9 @@ class _Decision:
         # Two open questions in one breath ("i wonder what you think, danny. when you picture a good
         # life, what does it look like?") ask openly: what waits on an open question can come out.
         self.all_open = reading.form == "multiple" and _all_open(reading.text)
+        # A double question with an open one in it: the person can answer the open one ("would it
+        # be keeping the plot, and what would help you get back up there?").
+        self.some_open = reading.form == "multiple" and _some_open(reading.text)
         # A question asking what worries them can open a worry whatever move the NLU read.
         self.seeks_worry = ("?" in asked or reading.form in QUESTION_FORMS_ASKING) and bool(
             _SEEKS_WORRY.search(" ".join(words(_question_part(asked)))))
@@ -704,7 +715,7 @@ class _Decision:
                       or all(self.sc.fact(d).kind in ("network", "community") for d in u.after if _has(self.sc, d))))
         return (fact.id not in self.told
                 and self.moved(fact)
-                and (self.r.form in u.forms or (self.r.form == "multiple" and "open" in u.forms and self.all_open))
+                and (self.r.form in u.forms or (self.r.form == "multiple" and "open" in u.forms and self.some_open))
                 and self.state["rapport"] >= u.min_rapport
                 and (named or all(dep in self.told for dep in u.after))
                 and (self.hits[fact.id] > 0 or not u.needs_topic))

@@ -1122,9 +1122,15 @@ def test_two_open_questions_in_one_breath_can_open_what_waits_on_an_open_questio
                            moves=["ask_good_life"], area="future_hopes")
     assert turn.disclosed and danny.fact(turn.disclosed[0]).kind == "outcome"
     assert turn.reply in danny.fact(turn.disclosed[0]).says  # asked openly: the whole of it
-    # A closed question stacked on it still does not.
+    # With a closed question stacked on it, the open one is still answered, in a word (play review
+    # I, Eric turn 12: "would it be keeping the plot, and what would help you get back up there?").
     turn = persona.respond(danny, state, "ask_good_life", "multiple",
                            "do you like it there? and what would a good life look like?", random.Random("o"),
+                           moves=["ask_good_life"], area="future_hopes")
+    assert turn.disclosed and turn.reply in danny.fact(turn.disclosed[0]).short
+    # Two closed questions do not open it.
+    turn = persona.respond(danny, state, "ask_good_life", "multiple",
+                           "do you like it there? and would you want a flat one day?", random.Random("o"),
                            moves=["ask_good_life"], area="future_hopes")
     assert not (turn.disclosed and danny.fact(turn.disclosed[0]).kind == "outcome")
 
