@@ -33,6 +33,8 @@ def replay(conversations: list[dict], nlu) -> list[dict]:
     for conv in conversations:
         sc = scenarios[conv["scenario"]]
         state = persona.new_state(sc)
+        # The person's first words, as the chat opens with them (the reviewer's first turn can answer them).
+        opening = persona.opening(sc, state, random.Random(f"replay|{conv['id']}|0"))
         rows = []
         for i, item in enumerate(conv["turns"], 1):
             text = item["say"] if isinstance(item, dict) else item  # {say, fits, why} (bench/relevance) or text
@@ -49,7 +51,7 @@ def replay(conversations: list[dict], nlu) -> list[dict]:
             state = turn.state
             rows.append({"n": i, "text": text, "read": f"{move} ({form})", "moves": moves, "area": area,
                          "reply": turn.reply, "source": turn.source, "rapport": state["rapport"]})
-        out.append({"id": conv["id"], "scenario": sc.id, "turns": rows})
+        out.append({"id": conv["id"], "scenario": sc.id, "opening": opening, "turns": rows})
     nlu.save()
     return out
 
@@ -71,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     _, result, model = replay_file(args.file)
     print(f"model {model.name}")
     for conv in result:
-        print(f"\n=== {conv['id']} ({conv['scenario']})")
+        print(f"\n=== {conv['id']} ({conv['scenario']})\n    P: {conv['opening']}")
         for t in conv["turns"]:
             print(f"{t['n']:>2}. L: {t['text']}\n    read as {t['read']} moves={t['moves']} area={t['area']}\n"
                   f"    P: {t['reply']}  [{t['source']}; rapport {t['rapport']:.2f}]")
