@@ -387,6 +387,10 @@ def _rules_out(part: str, rail_words) -> bool:
     return span is not None and bool(_NEGATOR.search(text[: span[0]])) and not _PUSH.search(text)
 
 
+_RULED_OUT_AFTER = re.compile(
+    r"^(and |but |so )?(((that|it|this)( is|'s|s)? not|(that|it|this) isn'?t|(that|it|this) isnt) "
+    r"(what (today|this|we'?re|were|i'?m|im|i am|i'?ve|ive)|for (now|today|tonight|this week)|the plan|happening|on the table|"
+    r"why (i'?m|im|i am) here|what i'?m (suggesting|saying|here for))|not (now|today|tonight|this week|yet|for now))\b")
 _PUSH_ON = re.compile(r"\b(but|still|though|however|anyway|even so)\b", re.IGNORECASE)
 
 
@@ -402,9 +406,13 @@ def rail_hit(scenario: Scenario, reading: Reading):
     for rail in scenario.rails:
         if rail.moves and set(reading.moves) & set(rail.moves) and not any_topic(reading.text, rail.unless):
             return rail
-        for part in parts:
+        for i, part in enumerate(parts):
+            # (Ruled out by the clause after it, too: "i know he's said about a home, that's not
+            # what today is about" - play review J.)
+            after = parts[i + 1] if i + 1 < len(parts) else ""
             if (any_topic(part, rail.words) and not (rail.unless and any_topic(part, rail.unless))
-                    and not _rules_out(part, rail.words)):
+                    and not _rules_out(part, rail.words)
+                    and not (_RULED_OUT_AFTER.search(" ".join(words(after))) and not _PUSH.search(part))):
                 return rail
     return None
 

@@ -1187,3 +1187,17 @@ def test_asked_again_about_something_said_in_a_word_they_tell_it_properly(lorrai
         state = turn.state
     assert replies[0].reply in rhys.short  # once more in a word...
     assert replies[1].reply in rhys.says  # ...then properly
+
+
+def test_a_rail_subject_ruled_out_by_the_next_clause_is_no_push(lorraine):
+    # Play review J, Lorraine turn 6: "and i know hes said about a home, thats not what today is
+    # about, today is about you both being safe this week" drew the care-home rail.
+    state = {**persona.new_state(lorraine), "rapport": 0.8, "disclosed": {"monday_night": 1, "rhys": 2}, "topic": "rhys"}
+    text = "and i know hes said about a home, thats not what today is about. what do you want to happen, lorraine?"
+    turn = persona.respond(lorraine, state, "ask_desired_outcome", "open", text, random.Random("h"),
+                           moves=["reflect", "ask_desired_outcome"])
+    assert not turn.source.startswith("rail:")
+    for text in ("a care home is the safest place for him, its not safe here",
+                 "i think a home is the answer, thats not up for debate"):
+        turn = persona.respond(lorraine, state, "offer_service", "none", text, random.Random("h"), moves=["offer_service"])
+        assert turn.source == "rail:care_home"
