@@ -1201,3 +1201,14 @@ def test_a_rail_subject_ruled_out_by_the_next_clause_is_no_push(lorraine):
                  "i think a home is the answer, thats not up for debate"):
         turn = persona.respond(lorraine, state, "offer_service", "none", text, random.Random("h"), moves=["offer_service"])
         assert turn.source == "rail:care_home"
+
+
+def test_a_light_verb_names_no_topic(eric):
+    # Play review J, Eric turn 10: "what would make things feel a bit better for you?" named his
+    # teaching Liam ("make") and so brought out his joinery, which that waits on.
+    assert "make" not in eric.fact("teach_liam").topics and "making" in eric.fact("teach_liam").topics
+    told = {f: i for i, f in enumerate(["karen", "nell", "shabnam", "the_fall", "meals"], 1)}
+    state = {**persona.new_state(eric), "rapport": 0.86, "disclosed": told, "topic": "meals"}
+    turn = persona.respond(eric, state, "ask_desired_outcome", "open", "what would make things feel a bit better for you?",
+                           random.Random("e"), moves=["ask_desired_outcome"], area="future_hopes")
+    assert turn.source not in ("joiner", "teach_liam")
