@@ -123,20 +123,12 @@ _RESTART = re.compile(
     re.IGNORECASE)
 
 
-def _all_open(text: str) -> bool:
-    """Every question of a turn is an open one."""
+def _open_questions(text: str) -> tuple[int, int]:
+    """How many questions a turn asks, and how many of them are open."""
     from coach.question_form import classify, question_clauses
 
     clauses = question_clauses(text)
-    return len(clauses) > 1 and all(classify(c).name == "open" for c in clauses)
-
-
-def _some_open(text: str) -> bool:
-    """One of the questions of a turn of several is an open one."""
-    from coach.question_form import classify, question_clauses
-
-    clauses = question_clauses(text)
-    return len(clauses) > 1 and any(classify(c).name == "open" for c in clauses)
+    return len(clauses), sum(classify(c).name == "open" for c in clauses)
 
 
 def _sentences(text: str) -> list[str]:
@@ -543,10 +535,11 @@ class _Decision:
                               and bool(_SEEKS_OUTCOME.search(" ".join(words(_question_part(asked))))))
         # Two open questions in one breath ("i wonder what you think, danny. when you picture a good
         # life, what does it look like?") ask openly: what waits on an open question can come out.
-        self.all_open = reading.form == "multiple" and _all_open(reading.text)
         # A double question with an open one in it: the person can answer the open one ("would it
         # be keeping the plot, and what would help you get back up there?").
-        self.some_open = reading.form == "multiple" and _some_open(reading.text)
+        asked_n, open_n = _open_questions(reading.text) if reading.form == "multiple" else (0, 0)
+        self.all_open = asked_n > 1 and open_n == asked_n
+        self.some_open = asked_n > 1 and open_n > 0
         # A question asking what worries them can open a worry whatever move the NLU read.
         self.seeks_worry = ("?" in asked or reading.form in QUESTION_FORMS_ASKING) and bool(
             _SEEKS_WORRY.search(" ".join(words(_question_part(asked)))))
