@@ -491,6 +491,10 @@ _TAG = re.compile(r"\b(have|did|might|may) (i|we) (have )?(missed|miss|left out|
 _ASKS_NAME = re.compile(r"\b(what'?s|whats|what is|what was) (her|his|its|their|the \w+'?s?|your \w+'?s?) names?\b|"
                         r"\bwhat (is|was|are|were|do you call) (she|he|it|they|him|her|them)( called)?\b(?! (like|doing))|\bwho'?s (this|that)\b")
 _ASKS_WHO = re.compile(r"(^|[.?!,;]\s*|\b(and|so|but|then|ok|okay|right)\s+)(who|whos|who's|who're|whom)\b", re.IGNORECASE)
+# "who is there to ring, apart from rhys?" asks about anyone but Rhys: what such a phrase sets
+# aside names no topic (the word after it, with its "the"/"your").
+_SET_ASIDE = re.compile(r"\b(apart from|other than|besides|aside from|except for|except|as well as|not counting)"
+                        r"\s+(?:(?:the|your|ur|our|his|her)\s+)?[a-z']+", re.IGNORECASE)
 _SOMEONE_ELSE = re.compile(r"\b(else|other|others|anyone|anybody|someone|somebody|who|whos|who's)\b")
 _REFERS_BACK = re.compile(r"\b(it|that|this|those|these|there|her|him|she|he|them|they|then)\b")
 W_ECHO = 0.5       # per topic word the turn's reflection (not its question) named
@@ -513,12 +517,13 @@ class _Decision:
         self.told = state["disclosed"]
         self.thread = state.get("topic") if _has(scenario, state.get("topic") or "") else None
         # (A check-back's tag names nothing: "have i missed anything?" is not about missing Jean.)
-        text = _TAG.sub(" ", reading.text)
+        text = _SET_ASIDE.sub(r"\1", _TAG.sub(" ", reading.text))
         self.hits = {f.id: topic_hits(text, counted_topics(f.topics)) for f in scenario.facts}
         asked = reading.asked or reading.text
         # What the turn's questions name (the whole turn when it asks nothing or only asks).
         self.ask_hits = (self.hits if asked == reading.text else
-                         {f.id: topic_hits(_TAG.sub(" ", asked), counted_topics(f.topics)) for f in scenario.facts})
+                         {f.id: topic_hits(_SET_ASIDE.sub(r"\1", _TAG.sub(" ", asked)), counted_topics(f.topics))
+                          for f in scenario.facts})
         self.word_areas = named_areas(" ".join(words(asked)))
         self.named = any(self.ask_hits.values()) or bool(self.word_areas)
         # "do you miss it?", "what did she say?": a question naming nothing, about what was just said.
@@ -809,7 +814,7 @@ class _Decision:
         if (self.r.form != "multiple" or turn.kind not in ("disclosure", "recall", "more", "hard")
                 or not _has(self.sc, turn.source)):
             return turn
-        from coach.question_form import question_clauses
+        from coach.question_form import classify, question_clauses
 
         answered = self.sc.fact(turn.source)
         clauses = question_clauses(self.r.asked or self.r.text)
@@ -820,6 +825,10 @@ class _Decision:
         for clause in clauses:
             if topic_hits(clause, counted_topics(answered.topics)):
                 continue  # the question already answered
+            if classify(clause).name == "none":
+                # Not a second question: the first one put another way ("what has helped on the
+                # bad nights, anything that calms gwyn?" asks what helps, not about Gwyn).
+                continue
             hits = {f.id: topic_hits(clause, counted_topics(f.topics)) for f in self.sc.facts
                     if f.id != answered.id and f.kind != "outcome"}
             best = max(hits, key=lambda fid: hits[fid], default=None)
@@ -1120,7 +1129,11 @@ class _Decision:
             joinery, is about his mending, though it asks who. (What they want never comes out of
             a word in passing: "how have you kept in touch with wilf when it wasn't the quiz?")"""
             fa = set(f.life_areas)
-            return (not referred and f.id != self.thread and not (f.kind != "outcome" and self.follows_on(f, self.thread)) and hits[f.id] == 1 and r.area is not None and r.area not in fa and not (move_areas & fa)
+            # (A phrase the scenario gives as a topic is asked in so many words, not in passing:
+            # "what has helped before on the bad nights?" asks about what helps, whatever area
+            # the rest of the turn is in.)
+            phrase = topic_hits(_TAG.sub(" ", r.asked or r.text), [t for t in counted_topics(f.topics) if " " in t])
+            return (not referred and not phrase and f.id != self.thread and not (f.kind != "outcome" and self.follows_on(f, self.thread)) and hits[f.id] == 1 and r.area is not None and r.area not in fa and not (move_areas & fa)
                     and (f.kind != "outcome" or r.area != "future_hopes"))
 
         named = ranked(f for f in facts if hits[f.id] and not incidental(f))

@@ -1181,12 +1181,16 @@ def test_asked_again_about_something_said_in_a_word_they_tell_it_properly(lorrai
              "brief": ["rhys"], "topic": "rhys", "said": [persona._key(line) for line in rhys.short]}
     replies = []
     for i in range(2):
-        turn = persona.respond(lorraine, state, "ask_network", "closed", "and rhys, is he able to be here tonight?",
+        turn = persona.respond(lorraine, state, "ask_network", "closed", "and rhys, does he come round much?",
                                random.Random(f"r{i}"), moves=["ask_network"], area="people")
         replies.append(turn)
         state = turn.state
     assert replies[0].reply in rhys.short  # once more in a word...
     assert replies[1].reply in rhys.says  # ...then properly
+    # (Whether he can be here tonight is a question of its own, with its own answer.)
+    tonight = persona.respond(lorraine, state, "ask_network", "closed", "and rhys, is he able to be here tonight?",
+                              random.Random("t"), moves=["ask_network"], area="people")
+    assert tonight.source == "rhys_tonight"
 
 
 def test_a_rail_subject_ruled_out_by_the_next_clause_is_no_push(lorraine):
@@ -1212,3 +1216,29 @@ def test_a_light_verb_names_no_topic(eric):
     turn = persona.respond(eric, state, "ask_desired_outcome", "open", "what would make things feel a bit better for you?",
                            random.Random("e"), moves=["ask_desired_outcome"], area="future_hopes")
     assert turn.source not in ("joiner", "teach_liam")
+
+
+def test_a_topic_phrase_is_asked_in_so_many_words_and_a_clause_that_asks_nothing_adds_nothing(lorraine):
+    # Play review J, Lorraine turn 7: "what has helped before on the bad nights, anything that
+    # calms gwyn or keeps you safe?" got "I've thought about little else since Monday": the songs
+    # ("what has helped" is one of their topics) were set aside as a word in passing in a turn
+    # about safety. Then its second clause, no question of its own, added a word about Gwyn.
+    told = {f: i for i, f in enumerate(["monday_night", "worse_nights", "rhys"], 1)}
+    state = {**persona.new_state(lorraine), "rapport": 0.86, "disclosed": told, "topic": "rhys"}
+    text = "yes, tonight first. what has helped before on the bad nights, anything that calms gwyn or keeps you safe?"
+    turn = persona.respond(lorraine, state, "ask_coping", "multiple", text, random.Random("l"),
+                           moves=["reflect", "ask_coping"], area="safety")
+    assert turn.source == "songs"
+    assert turn.also is None and turn.reply in lorraine.fact("songs").short + lorraine.fact("songs").says
+
+
+def test_what_a_question_sets_aside_names_no_topic(lorraine):
+    # "who is there to ring, apart from rhys?" asks about anyone but Rhys.
+    state = {**persona.new_state(lorraine), "rapport": 0.4, "disclosed": {"monday_night": 1}, "topic": "monday_night"}
+    turn = persona.respond(lorraine, state, "ask_network", "closed", "if it happens at 3am who is there to ring, apart from rhys?",
+                           random.Random("l"), moves=["ask_network"], area="people")
+    assert turn.source == "night_number"
+    named = persona.respond(lorraine, state, "ask_network", "closed", "if it happens at 3am is rhys there to ring?",
+                            random.Random("l"), moves=["ask_network"], area="people")
+    assert named.source in ("rhys", "night_number")  # naming him is no setting aside
+    assert persona._SET_ASIDE.sub(r"\1", "anyone other than your son? besides mair?") == "anyone other than? besides?"
