@@ -148,17 +148,28 @@ def read_turn(move: str, form: str, text: str, parse: dict | None = None,
     # "you sound proud of that, and you should be": praise, not advice.
     praise = "give_advice" in [m.get("name") if isinstance(m, dict) else m for m in raw] + [move] and bool(
         _PRAISE_SHOULD.search(text or "")) and not names_a_service(text or "")
+    pieces: list[tuple[bool, str]] = []
     for m in raw:
         name = m.get("name") if isinstance(m, dict) else m
         if praise and name == "give_advice":
             name = "affirm"
         if isinstance(m, dict) and m.get("text"):
             (listening_words if name in LISTENING else asking_words).append(str(m["text"]))
+            pieces.append((name not in LISTENING, str(m["text"])))
         if name in ALL_MOVES and name not in names and name not in META:
             names.append(name)
     # "so his songs can still reach him. who's around for you?": the question leads. What the
     # reflection named is context, not what was asked.
     asked = " ".join(asking_words) if asking_words and listening_words else (text or "")
+    if asking_words and listening_words and not any("?" in w for w in asking_words):
+        # Where the asking moves ask nothing ("nobody's talking about that today") and a listening
+        # one does ("when you say went in, do you mean hospital?"), that question is asked too.
+        asked = " ".join(w for is_asking, w in pieces if is_asking or "?" in w)
+    elif asking_words and listening_words and len(pieces) > 1 and pieces[-1][0] and len(_WORDS.findall(pieces[-1][1])) <= 4 \
+            and re.match(r"\s*(and|or|but|plus)\b", pieces[-1][1], re.IGNORECASE):
+        # "maybe start with where you'd like to live one day, and who with?": the last piece goes
+        # on with the one before it, which asks too.
+        asked = f"{pieces[-2][1]} {pieces[-1][1]}"
     if move not in names and move != NLU_FALLBACK:
         names.append(move)
     if not names:
@@ -495,6 +506,12 @@ _ASKS_WHO = re.compile(r"(^|[.?!,;]\s*|\b(and|so|but|then|ok|okay|right)\s+)(who
 # aside names no topic (the word after it, with its "the"/"your").
 _SET_ASIDE = re.compile(r"\b(apart from|other than|besides|aside from|except for|except|as well as|not counting)"
                         r"\s+(?:(?:the|your|ur|our|his|her)\s+)?[a-z']+", re.IGNORECASE)
+# "what sort of things make you happy?" asks nothing about sorting anything out.
+_SORT_OF = re.compile(r"\b(sort|sorts|kind|kinds) of\b", re.IGNORECASE)
+_WORDS = re.compile(r"[a-z0-9']+", re.IGNORECASE)
+# (Company, not topic: ", with nell or otherwise?", "for you and nell". "how safe do you feel with
+# gwyn at night?" is about Gwyn.)
+_WITH = re.compile(r"(?:,\s*(?:either |just )?with|\bfor (?:you|u) and) (?:the |your |ur )?([A-Za-z]+)\b(?!'s|s\b)")
 _SOMEONE_ELSE = re.compile(r"\b(else|other|others|anyone|anybody|someone|somebody|who|whos|who's)\b")
 _REFERS_BACK = re.compile(r"\b(it|that|this|those|these|there|her|him|she|he|them|they|then)\b")
 W_ECHO = 0.5       # per topic word the turn's reflection (not its question) named
@@ -517,13 +534,12 @@ class _Decision:
         self.told = state["disclosed"]
         self.thread = state.get("topic") if _has(scenario, state.get("topic") or "") else None
         # (A check-back's tag names nothing: "have i missed anything?" is not about missing Jean.)
-        text = _SET_ASIDE.sub(r"\1", _TAG.sub(" ", reading.text))
+        text = self._unnamed(reading.text)
         self.hits = {f.id: topic_hits(text, counted_topics(f.topics)) for f in scenario.facts}
         asked = reading.asked or reading.text
         # What the turn's questions name (the whole turn when it asks nothing or only asks).
         self.ask_hits = (self.hits if asked == reading.text else
-                         {f.id: topic_hits(_SET_ASIDE.sub(r"\1", _TAG.sub(" ", asked)), counted_topics(f.topics))
-                          for f in scenario.facts})
+                         {f.id: topic_hits(self._unnamed(asked), counted_topics(f.topics)) for f in scenario.facts})
         self.word_areas = named_areas(" ".join(words(asked)))
         self.named = any(self.ask_hits.values()) or bool(self.word_areas)
         # "do you miss it?", "what did she say?": a question naming nothing, about what was just said.
@@ -548,6 +564,22 @@ class _Decision:
         # A question asking what worries them can open a worry whatever move the NLU read.
         self.seeks_worry = ("?" in asked or reading.form in QUESTION_FORMS_ASKING) and bool(
             _SEEKS_WORRY.search(" ".join(words(_question_part(asked)))))
+
+    def _unnamed(self, text: str) -> str:
+        """The words that name what a turn is about: without a check-back's tag, a "sort of", what
+        a question sets aside ("apart from rhys"), or who comes along ("do you get out much, with
+        nell?" asks about getting out; Nell is company)."""
+        text = _SORT_OF.sub(" of", _SET_ASIDE.sub(r"\1", _TAG.sub(" ", text)))
+        names = _scenario_names(self.sc)
+
+        def company(sentence: str) -> str:  # (in a question: "the phone doesn't work with wilf" is about Wilf)
+            if "?" not in sentence:
+                return sentence
+            left = _WITH.sub(lambda m: m.group(0)[: m.start(1) - m.start(0)] if m.group(1).lower() in names
+                             else m.group(0), sentence)
+            return left if len(words(left)) > 3 else sentence  # ("and with nell?" is about Nell)
+
+        return " ".join(company(p) for p in _sentences(text))
 
     # -- saying ---------------------------------------------------------------------------
 
@@ -704,9 +736,22 @@ class _Decision:
         # old?" read as small talk still asks about the table.
         # (Not a question about the visit itself: "is it ok if we chat about planning for the
         # future?" agrees an agenda, it does not ask about their worries for the future.)
+        # (A worry is not asked about by naming who it concerns: "do you get out much, with nell?"
+        # asks nothing about who would have Nell; a word of its own must be asked.)
+        if fact.kind in WORRY_KINDS and not self.own_words_asked(fact):
+            return False
         return fact.kind != "outcome" and self.ask_hits[fact.id] > 0 and (
             any(m in ASKING for m in self.r.moves)
             or (self.asks() and not any(m in ABOUT_THE_VISIT for m in self.r.moves)))
+
+    def own_words_asked(self, fact: Fact) -> bool:
+        """The turn's questions name the fact by a topic word that is not a topic of the person or
+        pet it concerns (a network fact's words: "nell", "dog")."""
+        people = {t for f in self.sc.facts if f.kind == "network" and f.id != fact.id for t in f.topics}
+        own = [t for t in counted_topics(fact.topics) if t not in people]
+        # (A question referring back, "how's it doing now?", asks about what the turn named.)
+        asked = self.r.text if self.refers_back else (self.r.asked or self.r.text)
+        return bool(own) and topic_hits(self._unnamed(asked), own) > 0
 
     def unlockable(self, fact: Fact) -> bool:
         u = fact.unlock
@@ -737,9 +782,11 @@ class _Decision:
         Asked what a good week would be before he has mentioned the allotment, the person talks
         about growing veg: the fact the hidden outcome rests on, if rapport allows it.
         """
+        # (As in moved(): in a turn that asks, the question leads, not the reflection before it.)
+        moves = [m for m in self.r.moves if m not in LISTENING] or list(self.r.moves)
         for fact in candidates:
             u = fact.unlock
-            if (fact.id in self.told or not any(m in u.moves for m in self.r.moves) or self.r.form not in u.forms
+            if (fact.id in self.told or not any(m in u.moves for m in moves) or self.r.form not in u.forms
                     or self.state["rapport"] < u.min_rapport or (u.needs_topic and not self.hits[fact.id])):
                 continue
             for dep_id in u.after:

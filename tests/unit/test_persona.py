@@ -1242,3 +1242,64 @@ def test_what_a_question_sets_aside_names_no_topic(lorraine):
                             random.Random("l"), moves=["ask_network"], area="people")
     assert named.source in ("rhys", "night_number")  # naming him is no setting aside
     assert persona._SET_ASIDE.sub(r"\1", "anyone other than your son? besides mair?") == "anyone other than? besides?"
+
+
+def test_a_worry_is_not_asked_about_by_naming_who_it_concerns(eric):
+    # Play review J, Eric turn 8: "do you get out much, with nell or otherwise?" got "I worry who'd
+    # have Nell, if I went in." A worry needs a word of its own asked ("hospital", "kennels").
+    told = {f: i for i, f in enumerate(["karen", "the_fall", "shabnam", "nell"], 1)}
+    state = {**persona.new_state(eric), "rapport": 0.76, "disclosed": told, "topic": "nell"}
+    out = persona.respond(eric, state, "ask_community", "closed", "that must be a comfort. do you get out much, with nell or otherwise?",
+                          random.Random("e"), moves=["empathise", "ask_community"], area="places_community")
+    assert out.source not in ("who_has_nell", "nell")  # about getting out: Nell is company
+    asked = persona.respond(eric, state, "ask_problems", "open", "who would look after nell if you had to go into hospital?",
+                            random.Random("e"), moves=["ask_problems"], area="people")
+    assert asked.source == "who_has_nell"
+    by_name = persona.respond(eric, state, "ask_network", "closed", "is nell good company?",
+                              random.Random("e"), moves=["ask_network"], area="people")
+    assert by_name.source != "who_has_nell"
+
+
+def test_company_and_a_sort_of_name_no_topic_but_a_question_about_someone_does(eric, danny):
+    d = persona._Decision(eric, persona.new_state(eric), persona.read_turn("ask_community", "open", "x"), random.Random(0))
+    assert "nell" not in d._unnamed("whats a normal day like for you and nell, where do you go?")
+    assert "nell" not in d._unnamed("do you get out much, with nell or otherwise?")
+    assert "nell" in d._unnamed("how safe do you feel with nell at the moment?")  # about Nell
+    assert "nell" in d._unnamed("and with nell?")  # nothing else asked
+    assert "nell" in d._unnamed("the walks with nell sound lovely.")  # not a question
+    text = "what sort of things make you happy?"
+    turn = persona.respond(danny, persona.new_state(danny), "ask_good_life", "open", text, random.Random("d"),
+                           moves=["ask_good_life"], area="future_hopes")
+    assert turn.source not in ("planning_people", "my_say")  # "sort" is no sorting things out
+
+
+def test_what_is_asked_includes_a_listening_question_when_the_asking_move_asks_nothing():
+    # Play review J, Eric turn 9: the question was read as clarify, the statement after it as the
+    # agenda, and the agenda's words were taken for what was asked.
+    parse = {"moves": [{"name": "clarify", "text": "when you say went in, do you mean hospital?"},
+                       {"name": "agree_agenda", "text": "nobodys talking about that today."}]}
+    r = persona.read_turn("clarify", "closed", "when you say went in, do you mean hospital? nobodys talking about that today.", parse)
+    assert "hospital" in r.asked and "today" in r.asked
+    # "maybe start with where you'd like to live one day, and who with?": the last piece goes on
+    # from the one before.
+    parse = {"moves": [{"name": "reflect", "text": "maybe start with where you'd like to live one day,"},
+                       {"name": "plan_next_steps", "text": "and who with?"}]}
+    r = persona.read_turn("plan_next_steps", "open", "maybe start with where you'd like to live one day, and who with?", parse)
+    assert "live" in r.asked
+    # A question of its own stays what was asked: "so the nights are hard. who's around for you?"
+    parse = {"moves": [{"name": "reflect", "text": "so the nights are hard."}, {"name": "ask_network", "text": "who's around for you?"}]}
+    assert persona.read_turn("ask_network", "open", "so the nights are hard. who's around for you?", parse).asked == "who's around for you?"
+
+
+def test_a_reflection_before_a_question_leads_nobody_in(danny):
+    # Play review J, Danny turn 6: "you stayed with lisa when your mam was in hospital. what was that
+    # like for you?" brought his mam out as the way in to what he wants for her (the reflection
+    # named her); the question asks what staying with Lisa was like.
+    state = {**persona.new_state(danny), "rapport": 0.83, "disclosed": {"lisa": 1}, "topic": "lisa"}
+    parse = {"moves": [{"name": "reflect", "text": "you stayed with lisa when your mam was in hospital."},
+                       {"name": "ask_network", "text": "what was that like for you?"}],
+             "life_area": {"name": "people", "confidence": 0.9}}
+    turn = persona.respond(danny, state, "ask_network", "open",
+                           "you stayed with lisa when your mam was in hospital. what was that like for you?",
+                           random.Random("d"), parse)
+    assert turn.source == "lisa"
