@@ -993,8 +993,26 @@ class _Decision:
             if self.unlockable(thread):
                 return self.disclose(thread)
             return self.reply()
+        turn = self.on_area_said()
+        if turn is not None:
+            return turn
         volunteered = self.volunteer(None)
         return volunteered or self.reply()
+
+    def on_area_said(self) -> PersonaTurn | None:
+        """Asked about what they just said of a part of their life ("the future's exciting, and a bit
+        scary" - "whats the exciting bit?"): something of that part of life they can tell now, or
+        what it rests on. (An area line leaves no thread of its own.)"""
+        last = self.state.get("last") or ""
+        if not (self.asks() and last.startswith("area:area:")):
+            return None
+        area = last.rsplit(":", 1)[1]
+        facts = [f for f in self.sc.facts if area in f.life_areas or (area == "future_hopes" and f.kind == "outcome")]
+        for f in facts:
+            if self.unlockable(f):
+                return self.disclose(f)
+        dep = self.lead_in(facts)
+        return self.disclose(dep) if dep is not None else None
 
     def summary(self, told: list[Fact], more: bool = False) -> PersonaTurn:
         """Several told things pulled together: what they want may follow, else a warm yes.

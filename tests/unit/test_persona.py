@@ -1303,3 +1303,17 @@ def test_a_reflection_before_a_question_leads_nobody_in(danny):
                            "you stayed with lisa when your mam was in hospital. what was that like for you?",
                            random.Random("d"), parse)
     assert turn.source == "lisa"
+
+
+def test_asked_about_what_they_said_of_a_part_of_life_they_say_something_of_it(danny):
+    # Play review J, Danny turn 4: "the future's exciting. and a bit scary" (a line about his
+    # future, leaving no thread) - "whats the exciting bit?" got "I'll try again. Slower."
+    state = {**persona.new_state(danny), "rapport": 0.7, "disclosed": {"kev": 1}, "topic": None,
+             "last": "area:area:future_hopes", "last_reply": "The future's exciting. And a bit scary. Both."}
+    turn = persona.respond(danny, state, "clarify", "open", "exciting and a bit scary, that makes sense. whats the exciting bit?",
+                           random.Random("d"), moves=["empathise", "clarify"], area="future_hopes")
+    assert turn.source in {f.id for f in danny.facts if f.kind == "outcome"}
+    # Not asked (a reflection on it): no news from it.
+    quiet = persona.respond(danny, state, "reflect", "none", "exciting and a bit scary, both at once.",
+                            random.Random("d"), moves=["reflect"], area="future_hopes")
+    assert quiet.kind != "disclosure"
