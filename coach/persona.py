@@ -397,6 +397,17 @@ _RULED_OUT_AFTER = re.compile(
 _PUSH_ON = re.compile(r"\b(but|still|though|however|anyway|even so)\b", re.IGNORECASE)
 
 
+def _ruled_out_dropped(text: str) -> str:
+    """The turn without a clause the next one rules out ("i know he's said about a home, that's not
+    what today is about. what do you want to happen?" asks nothing about a home), unless it pushes."""
+    pieces = re.split(f"({_CLAUSE.pattern})", text or "", flags=re.IGNORECASE)
+    content = [i for i, piece in enumerate(pieces) if i % 2 == 0 and words(piece)]
+    for here, after in zip(content, content[1:]):
+        if _RULED_OUT_AFTER.search(" ".join(words(pieces[after]))) and not _PUSH.search(pieces[here]):
+            pieces[here] = " "
+    return "".join(pieces)
+
+
 def rail_hit(scenario: Scenario, reading: Reading):
     """The first rail the turn runs into, or None."""
     from coach.language import any_topic
@@ -540,7 +551,7 @@ class _Decision:
         # What the turn's questions name (the whole turn when it asks nothing or only asks).
         self.ask_hits = (self.hits if asked == reading.text else
                          {f.id: topic_hits(self._unnamed(asked), counted_topics(f.topics)) for f in scenario.facts})
-        self.word_areas = named_areas(" ".join(words(asked)))
+        self.word_areas = named_areas(" ".join(words(self._unnamed(asked))))
         self.named = any(self.ask_hits.values()) or bool(self.word_areas)
         # "do you miss it?", "what did she say?": a question naming nothing, about what was just said.
         self.refers_back = not self.named and bool(
@@ -579,7 +590,7 @@ class _Decision:
                              else m.group(0), sentence)
             return left if len(words(left)) > 3 else sentence  # ("and with nell?" is about Nell)
 
-        return " ".join(company(p) for p in _sentences(text))
+        return " ".join(company(p) for p in _sentences(_ruled_out_dropped(text)))
 
     # -- saying ---------------------------------------------------------------------------
 

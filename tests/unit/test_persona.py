@@ -1317,3 +1317,16 @@ def test_asked_about_what_they_said_of_a_part_of_life_they_say_something_of_it(d
     quiet = persona.respond(danny, state, "reflect", "none", "exciting and a bit scary, both at once.",
                             random.Random("d"), moves=["reflect"], area="future_hopes")
     assert quiet.kind != "disclosure"
+
+
+def test_what_the_next_clause_rules_out_names_no_topic(lorraine):
+    # Play review J, Lorraine turn 6: the home Rhys talks of, ruled out in the same breath, is not
+    # what "what do you want to happen?" asks about.
+    def hits(text):
+        d = persona._Decision(lorraine, persona.new_state(lorraine), persona.read_turn("ask_desired_outcome", "open", text),
+                              random.Random(0))
+        return {fid: n for fid, n in d.hits.items() if n}, d.word_areas
+    found, areas = hits("and i know hes said about a home, thats not what today is about. what do you want to happen?")
+    assert "rushed_decision" not in found and "decide_together_later" not in found and "home" not in areas
+    found, _ = hits("a home would be safest, thats not for now though. what do you think?")  # a push
+    assert "rushed_decision" in found
