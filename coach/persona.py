@@ -371,7 +371,7 @@ _NEGATOR = re.compile(r"\b(not|never|nobody|nobodys|no one|noone|no-one|nothing|
                       r"|\b(frightened|scared|afraid|worried|worry|worries|fear|fears|dread|dreading|terrified) (of|about|that)\b"
                       # ... or gives it back as someone else's idea ("rhys has been talking about a home")
                       r"|\b(?!(?:i|we|you)\b)[a-z']+\s+(?:(?:has|have|had|is|was|keeps|kept)\s+)?(?:been\s+)?"
-                      r"(?:talking about|on about|going on about|mentioned|mentioning|suggested|suggesting|brought up|"
+                      r"(?:talking about|talked about|said about|spoken about|on about|going on about|mentioned|mentioning|suggested|suggesting|brought up|"
                       r"bringing up|wants|wanted|saying|pushing for|keen on|thinks|on at you about)\b")
 _PUSH = re.compile(r"\b(wouldn't|wouldnt|isn't|isnt|shouldn't|shouldnt|couldn't|couldnt|can't we|cant we)\s+"
                    r"(he|she|it|that|this|they|we|you|a|an|the|be)\b"
@@ -393,7 +393,8 @@ def _rules_out(part: str, rail_words) -> bool:
 _RULED_OUT_AFTER = re.compile(
     r"^(and |but |so )?(((that|it|this)( is|'s|s)? not|(that|it|this) isn'?t|(that|it|this) isnt) "
     r"(what (today|this|we'?re|were|i'?m|im|i am|i'?ve|ive)|for (now|today|tonight|this week)|the plan|happening|on the table|"
-    r"why (i'?m|im|i am) here|what i'?m (suggesting|saying|here for))|not (now|today|tonight|this week|yet|for now))\b")
+    r"why (i'?m|im|i am) here|what i'?m (suggesting|saying|here for))|not (now|today|tonight|this week|yet|for now)"
+    r"|(there'?s|theres|there is) no (need|rush|hurry)|no (need|rush|hurry) to|nobody'?s? (has|needs) to decide|nothing'?s? (has|needs) to be decided)\b")
 _PUSH_ON = re.compile(r"\b(but|still|though|however|anyway|even so)\b", re.IGNORECASE)
 
 
@@ -895,7 +896,14 @@ class _Decision:
             fact = self.sc.fact(best)
             if fact.id in self.told:
                 # Told already: a word back to it, never its introduction again (play review H,
-                # Danny: "I volunteer at a café" three turns into talking about the café).
+                # Danny: "I volunteer at a café" three turns into talking about the café). Not
+                # when it was told in a word (a recall would point at what was never said), nor
+                # for a name alone ("...with gwyn at night?": play review K, "Gwyn, and the
+                # number 78. I told you.").
+                names = _scenario_names(self.sc)
+                if (fact.id in (self.state.get("brief") or [])
+                        or not topic_hits(clause, [t for t in counted_topics(fact.topics) if t not in names])):
+                    continue
                 lines = fact.recall
                 if not lines:
                     continue
@@ -1264,6 +1272,12 @@ class _Decision:
                     return turn
                 guard = best
             else:
+                if best.kind == "outcome":
+                    # What they want, named by a word of it ("what does a day look like, you and
+                    # nell?") but not asked for: what else the turn is about can be told.
+                    for f in in_area:
+                        if self.unlockable(f):
+                            return self.disclose(f)
                 turn = self.area_line([a for a in areas if a in best.life_areas] + list(best.life_areas))
                 if turn is not None:
                     return turn

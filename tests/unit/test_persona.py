@@ -1201,8 +1201,14 @@ def test_a_rail_subject_ruled_out_by_the_next_clause_is_no_push(lorraine):
     turn = persona.respond(lorraine, state, "ask_desired_outcome", "open", text, random.Random("h"),
                            moves=["reflect", "ask_desired_outcome"])
     assert not turn.source.startswith("rail:")
+    # Play review K, Lorraine turn 10: set aside as someone else's idea, with no need to decide.
+    text = "i know rhys has talked about a home, but theres no need to decide anything big today. what would you want this week?"
+    turn = persona.respond(lorraine, state, "ask_desired_outcome", "open", text, random.Random("h"),
+                           moves=["summarise", "ask_desired_outcome"], area="future_hopes")
+    assert not turn.source.startswith("rail:") and turn.rapport >= state["rapport"]
     for text in ("a care home is the safest place for him, its not safe here",
-                 "i think a home is the answer, thats not up for debate"):
+                 "i think a home is the answer, thats not up for debate",
+                 "a home would be best for him, theres no need to rush it though"):
         turn = persona.respond(lorraine, state, "offer_service", "none", text, random.Random("h"), moves=["offer_service"])
         assert turn.source == "rail:care_home"
 
@@ -1330,3 +1336,25 @@ def test_what_the_next_clause_rules_out_names_no_topic(lorraine):
     assert "rushed_decision" not in found and "decide_together_later" not in found and "home" not in areas
     found, _ = hits("a home would be safest, thats not for now though. what do you think?")  # a push
     assert "rushed_decision" in found
+
+
+def test_an_outcome_named_in_passing_leaves_the_turn_to_what_else_it_asks(eric):
+    # Play review K, Eric turns 4-5: "what does a day look like for you now, you and nell?" named
+    # his walks with Nell (an outcome, not yet his to tell), and got "My days have a shape to them"
+    # twice; his mornings were there to tell.
+    state = {**persona.new_state(eric), "rapport": 0.7, "disclosed": {"karen": 1, "jean": 2}, "topic": None}
+    turn = persona.respond(eric, state, "ask_daily_life", "open", "walk me through it then, from when you get up, you and nell?",
+                           random.Random("e"), moves=["reflect", "ask_daily_life"], area="daily_routine")
+    assert turn.kind == "disclosure" and "daily_routine" in eric.fact(turn.source).life_areas
+
+
+def test_a_second_question_gets_no_recall_of_what_was_told_in_a_word(lorraine):
+    # Play review K, Lorraine turn 8: "Music. It works, some nights. Gwyn, and the number 78. I
+    # told you." - Gwyn had been told in a word, and the clause named him only.
+    state = {**persona.new_state(lorraine), "rapport": 0.8, "disclosed": {"monday_night": 1, "gwyn": 2},
+             "brief": ["gwyn"], "topic": "monday_night"}
+    text = "has anything helped before with gwyn at night? anything that calms him when hes confused?"
+    turn = persona.respond(lorraine, state, "ask_coping", "multiple", text, random.Random("l"),
+                           moves=["ask_coping"], area="safety")
+    assert turn.source == "songs"
+    assert not any(line in turn.reply for line in lorraine.fact("gwyn").recall)
