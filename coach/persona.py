@@ -439,7 +439,8 @@ _BARRIER = re.compile(r"\b(gets? in the way|getting in the way|(what'?s|what is|
                       r"holds? (you|your \w+) back|"
                       r"holding you back|keeps? you from|put(s|ting)? you off|(what'?s|what is|whats) (hard|difficult|"
                       r"tricky)|makes? it (hard|harder|difficult)|why not|needs? to (change|happen)|have to (change|happen)|"
-                      r"would it take|stands? in (the|your) way|standing in (the|your) way)\b")
+                      r"would it take|stands? in (the|your) way|standing in (the|your) way|"
+                      r"(need|needs|have|has) to be (in place|sorted|there|arranged|ready)|in place for (you|that|it))\b")
 # Questions about what worries them, and the forms that ask.
 WORRY_KINDS = ("worry", "risk")
 SEEKING_WORRIES = ("ask_problems", "ask_risk", "empathise", "clarify")
