@@ -440,7 +440,8 @@ _BARRIER = re.compile(r"\b(gets? in the way|getting in the way|(what'?s|what is|
                       r"holding you back|keeps? you from|put(s|ting)? you off|(what'?s|what is|whats) (hard|difficult|"
                       r"tricky)|makes? it (hard|harder|difficult)|why not|needs? to (change|happen)|have to (change|happen)|"
                       r"would it take|stands? in (the|your) way|standing in (the|your) way|"
-                      r"(need|needs|have|has) to be (in place|sorted|there|arranged|ready)|in place for (you|that|it))\b")
+                      r"(need|needs|have|has) to be (in place|sorted|there|arranged|ready)|in place for (you|that|it)|"
+                      r"(to )?make (that|it|this) work|(to )?make (that|it|this) happen)\b")
 # Questions about what worries them, and the forms that ask.
 WORRY_KINDS = ("worry", "risk")
 SEEKING_WORRIES = ("ask_problems", "ask_risk", "empathise", "clarify")
@@ -521,6 +522,9 @@ _SET_ASIDE = re.compile(r"\b(apart from|other than|besides|aside from|except for
                         r"\s+(?:(?:the|your|ur|our|his|her)\s+)?[a-z']+", re.IGNORECASE)
 # "what sort of things make you happy?" asks nothing about sorting anything out.
 _SORT_OF = re.compile(r"\b(sort|sorts|kind|kinds) of\b", re.IGNORECASE)
+_HOW_ARE_YOU = re.compile(r"\b(how are (you|u|things|ya)|how (have|ve) (you|u) been|how('?s| is| has) (it|things|everything|life) "
+                          r"(going|been)|are (you|u) (ok|okay|alright|all right|doing ok|feeling ok)|how (are|r) (you|u) "
+                          r"(doing|feeling|keeping|holding up))\b")
 _WORDS = re.compile(r"[a-z0-9']+", re.IGNORECASE)
 # (Company, not topic: ", with nell or otherwise?", "for you and nell". "how safe do you feel with
 # gwyn at night?" is about Gwyn.)
@@ -699,6 +703,15 @@ class _Decision:
 
     def reply(self, move: str | None = None) -> PersonaTurn:
         move = move or self.r.move
+        if move in ("greet", "introduce") and self.state["turn"] <= 2 and _HOW_ARE_YOU.search(" ".join(words(self.r.text))):
+            # "hello lorraine, thank you for seeing me. how are you doing today?": hello, and an
+            # answer (play review L: the greeting swallowed the question, at the start of two visits).
+            hello = self.reply_lines(move)
+            how = self.area_line(["feelings_wellbeing"] + self.turn_areas())  # (how they are)
+            if hello and how is not None:
+                line = self.rng.choice(hello)
+                how.reply = how.reply if how.reply.startswith(line) else f"{line} {how.reply}"
+                return how
         if move in ("greet", "introduce") and self.state["turn"] > 2:
             # "how are you doing, really, after monday night?" well into the visit is no hello: it
             # asks how they are (and a hello line mid-visit would be odd whatever was said).
@@ -713,6 +726,11 @@ class _Decision:
             if lines:
                 return self.say(lines, "reply", f"reply:{key}")
         return self.say(replies["default"]["any"], "reply", "reply:default")
+
+    def reply_lines(self, move: str) -> list[str]:
+        """The scenario's reply lines for a move, in this turn's form (else any form)."""
+        lines = self.sc.replies.get(move, {})
+        return list(lines.get(self.r.form) or lines.get("any") or [])
 
     # -- conditions -----------------------------------------------------------------------
 

@@ -1358,3 +1358,28 @@ def test_a_second_question_gets_no_recall_of_what_was_told_in_a_word(lorraine):
                            moves=["ask_coping"], area="safety")
     assert turn.source == "songs"
     assert not any(line in turn.reply for line in lorraine.fact("gwyn").recall)
+
+
+def test_a_hello_with_how_are_you_gets_hello_and_how_they_are(lorraine):
+    # Play review L: "hello lorraine, thank you for seeing me. before anything else, how are you
+    # doing today?" got only "Hiya. Keep your voice down a bit".
+    turn = persona.respond(lorraine, persona.new_state(lorraine), "greet", "open",
+                           "hello lorraine, thank you for seeing me. before anything else, how are you doing today?",
+                           random.Random("l"), moves=["greet", "empathise"])
+    hello = lorraine.replies["greet"].get("open") or lorraine.replies["greet"]["any"]
+    assert any(turn.reply.startswith(line) for line in hello)
+    assert any(line in turn.reply for line in lorraine.areas["feelings_wellbeing"])
+    plain = persona.respond(lorraine, persona.new_state(lorraine), "greet", "none", "hello lorraine, thanks for having me.",
+                            random.Random("l"), moves=["greet"])
+    assert plain.reply in hello  # a hello alone is a hello
+
+
+def test_what_it_would_take_to_make_it_work_is_what_gets_in_the_way(danny):
+    # Play review L, Danny turn 6: "what would you need ... to make that work?", on his own flat,
+    # introduced his sister from scratch.
+    told = {"kev": 1, "own_flat": 2}
+    state = {**persona.new_state(danny), "rapport": 0.8, "disclosed": told, "topic": "own_flat"}
+    turn = persona.respond(danny, state, "plan_next_steps", "open",
+                           "that sounds really clear. what would you need help with, to make that work?",
+                           random.Random("d"), moves=["reflect", "plan_next_steps"], area="home")
+    assert (turn.source == "own_flat" and turn.kind == "hard") or danny.fact(turn.source).kind == "worry"
