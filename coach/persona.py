@@ -435,7 +435,7 @@ def rail_hit(scenario: Scenario, reading: Reading):
 # --------------------------------------------------------------------------------------- deciding
 
 # "what gets in the way of thursdays?", "what's stopping you?": what is hard about something told.
-_BARRIER = re.compile(r"\b(gets? in the way|getting in the way|(what'?s|what is|whats|anything) in the way|stops? (you|your|u)|stopping (you|your|u)|stopped (you|your)|"
+_BARRIER = re.compile(r"\b(gets? in the way|getting in the way|got in the way|gone in the way|(what'?s|what is|whats|anything) in the way|stops? (you|your|u)|stopping (you|your|u)|stopped (you|your)|"
                       r"holds? (you|your \w+) back|"
                       r"holding you back|keeps? you from|put(s|ting)? you off|(what'?s|what is|whats) (hard|difficult|"
                       r"tricky)|makes? it (hard|harder|difficult)|why not|needs? to (change|happen)|have to (change|happen)|"
@@ -525,6 +525,7 @@ _SORT_OF = re.compile(r"\b(sort|sorts|kind|kinds) of\b", re.IGNORECASE)
 _HOW_ARE_YOU = re.compile(r"\b(how are (you|u|things|ya)|how (have|ve) (you|u) been|how('?s| is| has) (it|things|everything|life) "
                           r"(going|been)|are (you|u) (ok|okay|alright|all right|doing ok|feeling ok)|how (are|r) (you|u) "
                           r"(doing|feeling|keeping|holding up))\b")
+_FEEL_ABOUT_THAT = re.compile(r"\b(feel|felt|feeling|think|thought) about (that|it|this|them|those)\b")
 _WORDS = re.compile(r"[a-z0-9']+", re.IGNORECASE)
 # (Company, not topic: ", with nell or otherwise?", "for you and nell". "how safe do you feel with
 # gwyn at night?" is about Gwyn.)
@@ -562,6 +563,14 @@ class _Decision:
         # "do you miss it?", "what did she say?": a question naming nothing, about what was just said.
         self.refers_back = not self.named and bool(
             _REFERS_BACK.search(_IDIOMS.sub(" ", " ".join(words(_question_part(asked))))))
+        # "the gp said you were training to be a teacher. how do you feel about that now?": a
+        # feeling word names an area, but "that" is what the sentence before the question named.
+        if (not self.refers_back and not any(self.ask_hits.values()) and set(self.word_areas) <= {"feelings_wellbeing"}
+                and _FEEL_ABOUT_THAT.search(" ".join(words(_question_part(asked))))):
+            before = [p for p in _sentences(reading.text) if "?" not in p]
+            near = {f.id: topic_hits(self._unnamed(before[-1]), counted_topics(f.topics)) for f in scenario.facts} if before else {}
+            if any(near.values()):
+                self.hits = self.ask_hits = near
         if self.refers_back and self.thread is None and _has(scenario, state.get("named_last") or ""):
             self.hits = {**self.hits, state["named_last"]: 1}
             self.ask_hits = {**self.ask_hits, state["named_last"]: 1}

@@ -1383,3 +1383,16 @@ def test_what_it_would_take_to_make_it_work_is_what_gets_in_the_way(danny):
                            "that sounds really clear. what would you need help with, to make that work?",
                            random.Random("d"), moves=["reflect", "plan_next_steps"], area="home")
     assert (turn.source == "own_flat" and turn.kind == "hard") or danny.fact(turn.source).kind == "worry"
+
+
+def test_how_do_you_feel_about_that_is_about_what_the_sentence_before_named(rhi):
+    # Play review L, Rhi turn 7: "the gp said you were training to be a teacher. how do you feel
+    # about that now?" got her sea-swimming group. And "what's got in the way of going?" is what
+    # gets in the way.
+    told = {"organising": 1, "mum": 2, "ffion": 3}
+    state = {**persona.new_state(rhi), "rapport": 0.75, "disclosed": told, "topic": "ffion"}
+    text = "that really matters to you. the gp said you were training to be a teacher. how do you feel about that now?"
+    turn = persona.respond(rhi, state, "ask_what_matters", "open", text, random.Random("r"),
+                           moves=["reflect", "ask_what_matters"], area="feelings_wellbeing")
+    assert turn.source == "teaching"
+    assert persona._BARRIER.search("whats got in the way of going")
