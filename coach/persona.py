@@ -555,6 +555,10 @@ class _Decision:
         text = self._unnamed(reading.text)
         self.hits = {f.id: topic_hits(text, counted_topics(f.topics)) for f in scenario.facts}
         asked = reading.asked or reading.text
+        if asked != reading.text and "?" in asked:
+            # (Small talk read as asking, before the question: "ha, id want you on my quiz team.
+            # would you tell me a bit about her?" asks about her.)
+            asked = " ".join(p for p in _sentences(asked) if "?" in p) or asked
         # What the turn's questions name (the whole turn when it asks nothing or only asks).
         self.ask_hits = (self.hits if asked == reading.text else
                          {f.id: topic_hits(self._unnamed(asked), counted_topics(f.topics)) for f in scenario.facts})

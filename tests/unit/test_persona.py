@@ -1396,3 +1396,17 @@ def test_how_do_you_feel_about_that_is_about_what_the_sentence_before_named(rhi)
                            moves=["reflect", "ask_what_matters"], area="feelings_wellbeing")
     assert turn.source == "teaching"
     assert persona._BARRIER.search("whats got in the way of going")
+
+
+def test_small_talk_before_a_question_is_not_what_was_asked(eric):
+    # Play review L, Eric turn 7: "ha, id want you on my quiz team. would you tell me a bit about
+    # her?" (after naming Jean) got the quiz.
+    told = {"the_fall": 1, "mornings": 2, "evenings": 3}
+    state = {**persona.new_state(eric), "rapport": 0.76, "disclosed": told, "topic": "evenings"}
+    text = "ha, id want you on my quiz team. you said jeans chair was by the window. would you tell me a bit about her?"
+    parse = {"moves": [{"name": "small_talk", "text": "ha, id want you on my quiz team."},
+                       {"name": "reflect", "text": "you said jeans chair was by the window."},
+                       {"name": "ask_network", "text": "would you tell me a bit about her?"}],
+             "life_area": {"name": "people", "confidence": 0.9}}
+    turn = persona.respond(eric, state, "ask_network", "open", text, random.Random("e"), parse)
+    assert turn.source == "jean"
