@@ -19,6 +19,7 @@ from coach.language import (
     is_repair,
     jargon_in,
     names_a_service,
+    offers_something,
     overlap,
     topic_hits,
 )
@@ -114,6 +115,10 @@ def service_move(x: LearnerTurn, service_moves) -> Move | None:
     if m.name == "give_advice" and not frames_advice(words) and not names_a_service(words):
         return None
     if m.name == "offer_service" and asked and not jargon_in(words) and not names_a_service(words):
+        return None
+    # Nor is praise read as an offer ("running all that is a real skill"): no service named, nothing
+    # put forward (the persona reads it the same way).
+    if m.name == "offer_service" and not names_a_service(words) and not offers_something(words) and not jargon_in(words):
         return None
     return m
 

@@ -195,6 +195,11 @@ _OFFER_FRAME = re.compile(
     re.IGNORECASE)
 
 
+def offers_something(text: str) -> bool:
+    """The words put something forward ("we could", "i can", "how about", "have you thought about")."""
+    return bool(_OFFER_FRAME.search(text or ""))
+
+
 def offers_a_service(text: str) -> bool:
     """The learner puts a service forward ("we could look at some respite for you"): an offer
     frame and a service word in the same clause."""

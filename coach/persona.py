@@ -40,6 +40,7 @@ from coach.language import (
     jargon_in,
     names_a_service,
     offers_a_service,
+    offers_something,
     overlap,
     topic_hits,
     wanted_services,
@@ -184,6 +185,15 @@ def read_turn(move: str, form: str, text: str, parse: dict | None = None,
     if "give_advice" in names and len(names) > 1 and not frames_advice(text) and not names_a_service(text or ""):
         names = [n for n in names if n != "give_advice"]
         if move == "give_advice":
+            move = next((n for n in reversed(names) if n not in LISTENING), names[-1])
+    # A service offer read in words that neither name a service nor offer anything ("organising
+    # like that is a real skill" read as offer_service got "are you about to suggest a home?":
+    # play review M) is no offer. ("i can sort some help for you" still is.)
+    if "offer_service" in names and not names_a_service(text or "") and not offers_something(text or ""):
+        ranked = [r.get("name") for r in (parse or {}).get("intent_ranking") or [] if isinstance(r, dict)]
+        runner_up = next((n for n in ranked if n in ALL_MOVES and n not in META and n not in SERVICE_MOVES), NLU_FALLBACK)
+        names = [n for n in names if n != "offer_service"] or [runner_up if move == "offer_service" else move]
+        if move == "offer_service":
             move = next((n for n in reversed(names) if n not in LISTENING), names[-1])
     if area is None and isinstance((parse or {}).get("life_area"), dict):
         la = parse["life_area"]

@@ -1410,3 +1410,17 @@ def test_small_talk_before_a_question_is_not_what_was_asked(eric):
              "life_area": {"name": "people", "confidence": 0.9}}
     turn = persona.respond(eric, state, "ask_network", "open", text, random.Random("e"), parse)
     assert turn.source == "jean"
+
+
+def test_a_service_offer_read_in_words_naming_no_service_is_no_offer(rhi):
+    # Play review M, Rhi turn 3: praise for her organising read as offer_service drew the
+    # early-service reaction ("is this where you suggest a home?") at a strong learner.
+    parse = {"intent": {"name": "offer_service", "confidence": 0.5},
+             "intent_ranking": [{"name": "offer_service", "confidence": 0.5}, {"name": "affirm", "confidence": 0.3}],
+             "moves": [{"name": "offer_service", "confidence": 0.5, "text": "running all that is a real skill, rhi"}]}
+    turn = persona.respond(rhi, persona.new_state(rhi), "offer_service", "none", "running all that is a real skill, rhi",
+                           random.Random("r"), parse)
+    assert turn.source != "reaction:early_service" and turn.rapport >= rhi.rapport.start
+    offer = persona.respond(rhi, persona.new_state(rhi), "offer_service", "none", "we could get a carer in for your mum's mornings",
+                            random.Random("r"), moves=["offer_service"])
+    assert offer.source == "reaction:early_service"
