@@ -500,9 +500,17 @@ def _names_in(text: str) -> set[str]:
     return {w.lower() for w in re.findall(r"(?<=[a-z,;:'-] )[A-Z][a-z]+", text or "")}
 
 
+_NAMES_SEEN: dict[int, tuple] = {}
+
+
 def _scenario_names(scenario: Scenario) -> set[str]:
-    """The names the person uses anywhere in their facts (capitalised inside a sentence)."""
-    return _names_in(" ".join(line for f in scenario.facts for line in f.says + f.short + f.recall))
+    """The names the person uses anywhere in their facts (capitalised inside a sentence), worked
+    out once per loaded scenario (every turn asks for them several times)."""
+    seen = _NAMES_SEEN.get(id(scenario.facts))
+    if seen is None or seen[0] is not scenario.facts:
+        names = _names_in(" ".join(line for f in scenario.facts for line in f.says + f.short + f.recall))
+        seen = _NAMES_SEEN[id(scenario.facts)] = (scenario.facts, frozenset(names))
+    return set(seen[1])
 
 
 def _echoes(text: str, reply: str) -> bool:
@@ -609,6 +617,12 @@ class _Decision:
         """The words that name what a turn is about: without a check-back's tag, a "sort of", what
         a question sets aside ("apart from rhys"), or who comes along ("do you get out much, with
         nell?" asks about getting out; Nell is company)."""
+        memo = self.__dict__.setdefault("_unnamed_memo", {})
+        if text not in memo:
+            memo[text] = self._unnamed_words(text)
+        return memo[text]
+
+    def _unnamed_words(self, text: str) -> str:
         text = _SORT_OF.sub(" of", _SET_ASIDE.sub(r"\1", _TAG.sub(" ", text)))
         names = _scenario_names(self.sc)
 
