@@ -166,7 +166,7 @@ def read_turn(move: str, form: str, text: str, parse: dict | None = None,
         # Where the asking moves ask nothing ("nobody's talking about that today") and a listening
         # one does ("when you say went in, do you mean hospital?"), that question is asked too.
         asked = " ".join(w for is_asking, w in pieces if is_asking or "?" in w)
-    elif asking_words and listening_words and len(pieces) > 1 and pieces[-1][0] and len(_WORDS.findall(pieces[-1][1])) <= 4 \
+    elif asking_words and listening_words and len(pieces) > 1 and pieces[-1][0] and len(words(pieces[-1][1])) <= 4 \
             and re.match(r"\s*(and|or|but|plus)\b", pieces[-1][1], re.IGNORECASE):
         # "maybe start with where you'd like to live one day, and who with?": the last piece goes
         # on with the one before it, which asks too.
@@ -544,7 +544,6 @@ _HOW_ARE_YOU = re.compile(r"\b(how are (you|u|things|ya)|how (have|ve) (you|u) b
                           r"(going|been)|are (you|u) (ok|okay|alright|all right|doing ok|feeling ok)|how (are|r) (you|u) "
                           r"(doing|feeling|keeping|holding up))\b")
 _FEEL_ABOUT_THAT = re.compile(r"\b(feel|felt|feeling|think|thought) about (that|it|this|them|those)\b")
-_WORDS = re.compile(r"[a-z0-9']+", re.IGNORECASE)
 # (Company, not topic: ", with nell or otherwise?", "for you and nell". "how safe do you feel with
 # gwyn at night?" is about Gwyn.)
 _WITH = re.compile(r"(?:,\s*(?:either |just )?with|\bfor (?:you|u) and) (?:the |your |ur )?([A-Za-z]+)\b(?!'s|s\b)")
