@@ -19,6 +19,7 @@ from coach.language import (
     is_repair,
     jargon_in,
     names_a_service,
+    names_process,
     offers_something,
     overlap,
     topic_hits,
@@ -119,6 +120,10 @@ def service_move(x: LearnerTurn, service_moves) -> Move | None:
     # Nor is praise read as an offer ("running all that is a real skill"): no service named, nothing
     # put forward (the persona reads it the same way).
     if m.name == "offer_service" and not names_a_service(words) and not offers_something(words) and not jargon_in(words):
+        return None
+    # Nor is talk of working something out together read as process, beside other moves ("we'll
+    # work it out together. how are you feeling about tonight?"): no process named.
+    if m.name == "explain_process" and len(x.moves) > 1 and not names_process(words) and not names_a_service(words):
         return None
     return m
 

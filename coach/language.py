@@ -195,6 +195,25 @@ _OFFER_FRAME = re.compile(
     re.IGNORECASE)
 
 
+# Process talk has process words: assessments, forms, panels, eligibility, funding, charges,
+# paperwork, records, "i have to ask / fill in / write up". "we'll work it out together" has none.
+_PROCESS_WORDS = re.compile(
+    r"\b(assess(ment|ments|ed|ing)?|forms?|paperwork|panels?|eligib\w*|criteria|fund(s|ing|ed)?|"
+    r"charg(e|es|ed|ing)|financial|finances|money|spen(d|t|ding)|costs?|pay(ing|ment|ments)? for|paid for|benefits|means[- ]test\w*|council|social services|care act|leaflets?|"
+    r"the system|procedures?|process|policy|polic(ies)|reviews?|reports?|notes|records?|referrals?|refer|"
+    r"waiting list|manager|legal|legally|statutory|duty|tick box(es)?|boxes|sign(ed|ing)? (off|it|this|here)|"
+    r"consent form|data|confidential\w*|write (it|this|that|things|everything) (up|down)|"
+    r"(i|we) (have|need|'ve got|ve got|must) to (ask|fill|go through|complete|check|record|write|cover|send|pass)|"
+    r"questions? (i|we) (have|need) to|my (job|role) is|part of my (job|role))\b",
+    re.IGNORECASE)
+
+
+def names_process(text: str) -> bool:
+    """The words are about the process: assessments, forms, panels, funding, records ("i have to
+    fill in the needs form first"), not about working something out together."""
+    return bool(_PROCESS_WORDS.search(text or ""))
+
+
 def offers_something(text: str) -> bool:
     """The words put something forward ("we could", "i can", "how about", "have you thought about")."""
     return bool(_OFFER_FRAME.search(text or ""))

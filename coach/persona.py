@@ -39,6 +39,7 @@ from coach.language import (
     is_repair,
     jargon_in,
     names_a_service,
+    names_process,
     offers_a_service,
     offers_something,
     overlap,
@@ -194,6 +195,13 @@ def read_turn(move: str, form: str, text: str, parse: dict | None = None,
         runner_up = next((n for n in ranked if n in ALL_MOVES and n not in META and n not in SERVICE_MOVES), NLU_FALLBACK)
         names = [n for n in names if n != "offer_service"] or [runner_up if move == "offer_service" else move]
         if move == "offer_service":
+            move = next((n for n in reversed(names) if n not in LISTENING), names[-1])
+    # Process talk read beside other moves, in words about no process ("you dont have to know what
+    # to tell me, we'll work it out together" got "can that wait? i'll read it all next week":
+    # play review M): the other moves are the turn.
+    if "explain_process" in names and len(names) > 1 and not names_process(text) and not names_a_service(text or ""):
+        names = [n for n in names if n != "explain_process"]
+        if move == "explain_process":
             move = next((n for n in reversed(names) if n not in LISTENING), names[-1])
     if area is None and isinstance((parse or {}).get("life_area"), dict):
         la = parse["life_area"]
@@ -540,7 +548,8 @@ _SET_ASIDE = re.compile(r"\b(apart from|other than|besides|aside from|except for
                         r"\s+(?:(?:the|your|ur|our|his|her)\s+)?[a-z']+", re.IGNORECASE)
 # "what sort of things make you happy?" asks nothing about sorting anything out.
 _SORT_OF = re.compile(r"\b(sort|sorts|kind|kinds) of\b", re.IGNORECASE)
-_HOW_ARE_YOU = re.compile(r"\b(how are (you|u|things|ya)|how (have|ve) (you|u) been|how('?s| is| has) (it|things|everything|life) "
+_HOW_ARE_YOU = re.compile(r"\b(how are (you|u|things|ya)|how'?s things|how (is|are|have|has) things|how (you|u|ya) (doing|keeping|getting on)|"
+                          r"how (are|r) (you|u) getting on|how'?s (life|everything)|how (have|ve) (you|u) been|how('?s| is| has) (it|things|everything|life) "
                           r"(going|been)|are (you|u) (ok|okay|alright|all right|doing ok|feeling ok)|how (are|r) (you|u) "
                           r"(doing|feeling|keeping|holding up))\b")
 _FEEL_ABOUT_THAT = re.compile(r"\b(feel|felt|feeling|think|thought) about (that|it|this|them|those)\b")

@@ -1424,3 +1424,57 @@ def test_a_service_offer_read_in_words_naming_no_service_is_no_offer(rhi):
     offer = persona.respond(rhi, persona.new_state(rhi), "offer_service", "none", "we could get a carer in for your mum's mornings",
                             random.Random("r"), moves=["offer_service"])
     assert offer.source == "reaction:early_service"
+
+
+def test_process_talk_read_in_words_about_no_process_is_not_reacted_to(lorraine):
+    # Play review M, Lorraine turn 2: "we'll work it out together", read as explain_process beside
+    # a question about tonight, got "Can that wait? I'll read it all next week" about no paperwork.
+    text = ("sore, and nothing broken. im glad. you dont have to know what to tell me, we'll work it out "
+            "together. i want to start with tonight - how are you feeling about tonight, when gwyn wakes up?")
+    moves = [{"name": "reflect", "text": "sore, and nothing broken. im glad."},
+             {"name": "explain_process", "text": "you dont have to know what to tell me, we'll work it out together."},
+             {"name": "plan_next_steps", "text": "i want to start with tonight - how are you feeling about tonight, when gwyn wakes up?"}]
+    parse = {"intent": {"name": "plan_next_steps", "confidence": 0.5}, "moves": moves}
+    reading = persona.read_turn("plan_next_steps", "open", text, parse)
+    assert "explain_process" not in reading.moves
+    turn = persona.respond(lorraine, persona.new_state(lorraine), "plan_next_steps", "open", text, random.Random("l"), parse)
+    assert turn.source != "reply:explain_process"
+    # Process words still make it process talk, beside a question or not.
+    forms = "i'll need to fill in the assessment form first. how are you feeling about tonight?"
+    parse = {"intent": {"name": "plan_next_steps", "confidence": 0.5},
+             "moves": [{"name": "explain_process", "text": "i'll need to fill in the assessment form first."},
+                       {"name": "plan_next_steps", "text": "how are you feeling about tonight?"}]}
+    assert "explain_process" in persona.read_turn("plan_next_steps", "open", forms, parse).moves
+
+
+def test_working_it_out_together_is_no_evidence_of_process_talk():
+    from coach.judges import service_move
+    from coach.transcript import from_script
+
+    together = ("you dont have to know what to tell me, we'll work it out together. how are you feeling about tonight?",
+                "plan_next_steps", "open",
+                [("explain_process", "you dont have to know what to tell me, we'll work it out together."),
+                 ("plan_next_steps", "how are you feeling about tonight?")])
+    forms = ("i have to fill in the assessment form first. how are you feeling about tonight?", "plan_next_steps", "open",
+             [("explain_process", "i have to fill in the assessment form first."),
+              ("plan_next_steps", "how are you feeling about tonight?")])
+    t = from_script([together, forms])
+    assert service_move(t.turns[0], ("explain_process",)) is None
+    assert service_move(t.turns[1], ("explain_process",)).name == "explain_process"
+
+
+@pytest.mark.parametrize("how", ["hows things with you?", "how you doing today?", "how are things?", "how are you getting on?"])
+def test_a_hello_with_any_everyday_how_are_you_gets_how_they_are(rhi, how):
+    # Play review M, Rhi turn 1: "... hows things with you?" got the hello alone.
+    turn = persona.respond(rhi, persona.new_state(rhi), "greet", "open", f"hiya rhi, thanks for seeing me. {how}",
+                           random.Random("r"), moves=["greet", "small_talk"])
+    assert any(line in turn.reply for line in rhi.areas["feelings_wellbeing"])
+
+
+def test_what_they_would_like_to_talk_about_gets_what_they_want_from_today(danny):
+    # Play review M, Danny turn 1: "what would you like to talk about today?" named his worry about
+    # being talked over by the word "talk", and got a line about how he feels.
+    text = "hiya danny, thanks for having me. what would you like to talk about today?"
+    turn = persona.respond(danny, persona.new_state(danny), "agree_agenda", "open", text, random.Random("d"),
+                           moves=["greet", "small_talk", "reflect", "agree_agenda"])
+    assert turn.source == "reply:agree_agenda"
