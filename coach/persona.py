@@ -1219,6 +1219,16 @@ class _Decision:
         def ranked(group):
             return sorted(group, key=lambda f: (-score[f.id], facts.index(f)))
 
+        # "yes karen got in touch, but im here to hear from you. how are things with you?" early in
+        # the visit asks how they are, whoever the words before the question named (play review M,
+        # Eric turn 1: it got Karen).
+        question = _question_part(r.text)
+        if (self.state["turn"] <= 2 and "?" in question and _HOW_ARE_YOU.search(" ".join(words(question)))
+                and not any(topic_hits(self._unnamed(question), counted_topics(f.topics)) for f in facts)):
+            turn = self.area_line(["feelings_wellbeing"])
+            if turn is not None:
+                return turn
+
         # The learner picks up the person's own words ("used to be? how come you stopped going?",
         # "you don't see him like you did. how come?"): the question is about what they just said,
         # unless it plainly asks about someone or something else, or for what they want.

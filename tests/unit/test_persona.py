@@ -1478,3 +1478,18 @@ def test_what_they_would_like_to_talk_about_gets_what_they_want_from_today(danny
     turn = persona.respond(danny, persona.new_state(danny), "agree_agenda", "open", text, random.Random("d"),
                            moves=["greet", "small_talk", "reflect", "agree_agenda"])
     assert turn.source == "reply:agree_agenda"
+
+
+def test_how_are_things_after_a_word_about_who_sent_them_asks_how_they_are(eric):
+    # Play review M, Eric turn 1: the question was how he is; the daughter named before it is context.
+    text = "thanks eric. yes karen got in touch, but im here to hear from you really, not her. how are things with you?"
+    parse = {"intent": {"name": "ask_network", "confidence": 0.5},
+             "moves": [{"name": "greet", "text": "thanks eric."},
+                       {"name": "introduce", "text": "yes karen got in touch, but im here to hear from you really, not her."},
+                       {"name": "ask_network", "text": "how are things with you?"}],
+             "life_area": {"name": "people", "confidence": 0.6}}
+    turn = persona.respond(eric, persona.new_state(eric), "ask_network", "open", text, random.Random("e"), parse)
+    assert turn.source == "area:feelings_wellbeing" and "Karen" not in turn.reply
+    later = persona.respond(eric, persona.new_state(eric), "ask_network", "open", "how is karen these days?",
+                            random.Random("e"), moves=["ask_network"])
+    assert later.source == "karen"
