@@ -692,7 +692,10 @@ class _Decision:
             # review I: "Rhys. He came straight over on Monday." to the fifth question about Rhys).
             said = self.state.get("said") or []
             again = dict(self.state.get("brief_again") or {})
-            if again.get(fact.id, 0) < 1 or any(_key(line) not in said for line in fact.short):
+            # (Not the same short line twice: with every short line said, the whole of it comes.
+            # Play review M, Lorraine 5: "would you be ok to ask him for tonight?" got her short
+            # line about Rhys a second time, word for word.)
+            if any(_key(line) not in said for line in fact.short):
                 again[fact.id] = again.get(fact.id, 0) + 1
                 self.state["brief_again"] = again
                 return self.say(fact.short, "recall", fact.id, topic=fact.id)
@@ -1223,7 +1226,9 @@ class _Decision:
         # the visit asks how they are, whoever the words before the question named (play review M,
         # Eric turn 1: it got Karen).
         question = _question_part(r.text)
-        if (self.state["turn"] <= 2 and "?" in question and _HOW_ARE_YOU.search(" ".join(words(question)))
+        if (self.state["turn"] <= 2 and r.move not in ("greet", "introduce")  # (a hello is answered with one: reply())
+                and "?" in question and _HOW_ARE_YOU.search(" ".join(words(question)))
+                and not named_areas(" ".join(words(self._unnamed(question))))  # ("how are you managing money-wise?")
                 and not any(topic_hits(self._unnamed(question), counted_topics(f.topics)) for f in facts)):
             turn = self.area_line(["feelings_wellbeing"])
             if turn is not None:

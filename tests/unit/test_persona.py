@@ -675,8 +675,12 @@ def test_a_fact_said_in_a_word_is_not_referred_back_to_as_if_told_in_full(mini):
     turns, _ = talk(mini, [("ask_strengths", "closed", "do you have hobbies?"),
                            ("ask_strengths", "closed", "is it the roses then?"),
                            ("ask_strengths", "multiple", "the roses! how did you start, was it your mum?")])
-    assert turns[1].reply in mini.fact("garden").short  # not "like I said, the roses keep me going"
-    assert turns[2].reply in mini.fact("garden").says  # a stacked question still gets the whole story
+    garden = mini.fact("garden")
+    # Not "like I said, the roses keep me going", and not the one short line twice word for word:
+    # asked again, the whole story.
+    assert turns[1].reply not in garden.recall and turns[1].reply != turns[0].reply
+    assert turns[1].reply in garden.says
+    assert turns[2].reply not in (turns[0].reply, turns[1].reply)
 
 
 def test_picking_up_the_persons_own_words_asks_about_what_they_just_said(mini, eric):
@@ -1185,8 +1189,9 @@ def test_asked_again_about_something_said_in_a_word_they_tell_it_properly(lorrai
                                random.Random(f"r{i}"), moves=["ask_network"], area="people")
         replies.append(turn)
         state = turn.state
-    assert replies[0].reply in rhys.short  # once more in a word...
-    assert replies[1].reply in rhys.says  # ...then properly
+    # Every short line said already: properly, not a short line again word for word (play review M).
+    assert replies[0].reply in rhys.says
+    assert replies[1].reply not in rhys.short
     # (Whether he can be here tonight is a question of its own, with its own answer.)
     tonight = persona.respond(lorraine, state, "ask_network", "closed", "and rhys, is he able to be here tonight?",
                               random.Random("t"), moves=["ask_network"], area="people")
@@ -1493,3 +1498,15 @@ def test_how_are_things_after_a_word_about_who_sent_them_asks_how_they_are(eric)
     later = persona.respond(eric, persona.new_state(eric), "ask_network", "open", "how is karen these days?",
                             random.Random("e"), moves=["ask_network"])
     assert later.source == "karen"
+
+
+def test_asked_if_she_would_ask_him_for_tonight_she_answers_about_tonight(lorraine):
+    # Play review M, Lorraine turn 5: after her short line about Rhys and tonight, "would you be ok
+    # to ask him for tonight?" got a line about the nights in general.
+    short = lorraine.fact("rhys_tonight").short
+    state = {**persona.new_state(lorraine), "rapport": 0.75, "topic": "rhys_tonight", "brief": ["rhys_tonight"],
+             "disclosed": {"rhys": 1, "her_plan": 2, "rhys_tonight": 3}, "said": [persona._key(line) for line in short]}
+    text = "so tonight rhys would come, but every night is too much to ask. would you be ok to ask him for tonight?"
+    turn = persona.respond(lorraine, state, "plan_next_steps", "closed", text, random.Random("l"),
+                           moves=["reflect", "plan_next_steps"], area="safety")
+    assert turn.source == "rhys_tonight" and turn.reply not in short and "tonight" in turn.reply.lower()
