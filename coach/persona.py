@@ -533,7 +533,10 @@ def _echoes(text: str, reply: str) -> bool:
 
 # "these days", "this week", "back then": no pointing back at what was said.
 _IDIOMS = re.compile(r"\b(these days|this (week|year|month|morning|afternoon|evening|time|weekend)|back then|"
-                     r"right now|just now|in there|out there|that's all|thats all)\b")
+                     r"right now|just now|in there|out there|that's all|thats all|"
+                     # ("before all this, what did you love doing?" refers to no one the turn named)
+                     r"(before|after|in|with|through|during|since) all (this|that|of this|of that)|"
+                     r"all this (going on|happening|started|began)|before (this|that) (all )?(started|began|happened))\b")
 _ANYTHING_MORE = re.compile(r"\b(missed|left out|forgotten|forgot) (anything|something|owt)\b|\banything (i'?ve|ive|i have|we'?ve|i) "
                             r"(missed|left out|forgotten)\b|\b(anything|owt|something) (else|more)\b|\bwhat else\b")
 _TAG = re.compile(r"\b(have|did|might|may) (i|we) (have )?(missed|miss|left out|leave out|forgotten|forget|forgot)( out)? "

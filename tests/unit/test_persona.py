@@ -1510,3 +1510,13 @@ def test_asked_if_she_would_ask_him_for_tonight_she_answers_about_tonight(lorrai
     turn = persona.respond(lorraine, state, "plan_next_steps", "closed", text, random.Random("l"),
                            moves=["reflect", "plan_next_steps"], area="safety")
     assert turn.source == "rhys_tonight" and turn.reply not in short and "tonight" in turn.reply.lower()
+
+
+def test_before_all_this_refers_to_no_one_the_reflection_named(rhi):
+    # Play review M, Rhi turn 3: "... thats all about your mum again. before all this, what did you
+    # love doing?" read "this" as her mum, and got her mum.
+    state = {**persona.new_state(rhi), "rapport": 0.66, "disclosed": {"organising": 2}, "topic": "organising"}
+    text = "i'd say thats a real skill. but i notice thats all about your mum again. before all this, what did you love doing?"
+    turn = persona.respond(rhi, state, "ask_strengths", "open", text, random.Random("r"),
+                           moves=["affirm", "reflect", "ask_strengths"], area="activities_interests")
+    assert turn.source != "mum" and rhi.fact(turn.source).kind == "strength"
