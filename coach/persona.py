@@ -163,6 +163,15 @@ def read_turn(move: str, form: str, text: str, parse: dict | None = None,
     # "so his songs can still reach him. who's around for you?": the question leads. What the
     # reflection named is context, not what was asked.
     asked = " ".join(asking_words) if asking_words and listening_words else (text or "")
+    if asking_words and listening_words:
+        # What the listening moves did not say is asked, whether or not the NLU gave it a move of
+        # its own ("... i love that. whats the ferry about danny, why does that matter?": the lead-in
+        # it was unsure of was dropped, and "that" lost the ferry: play review M, Danny 5).
+        rest = text or ""
+        for w in listening_words:
+            rest = rest.replace(w, " ", 1)
+        if words(rest) and len(words(rest)) > len(words(asked)):
+            asked = re.sub(r"\s+", " ", rest).strip(" ,")
     if asking_words and listening_words and not any("?" in w for w in asking_words):
         # Where the asking moves ask nothing ("nobody's talking about that today") and a listening
         # one does ("when you say went in, do you mean hospital?"), that question is asked too.
@@ -555,6 +564,9 @@ _HOW_ARE_YOU = re.compile(r"\b(how are (you|u|things|ya)|how'?s things|how (is|a
                           r"how (are|r) (you|u) getting on|how'?s (life|everything)|how (have|ve) (you|u) been|how('?s| is| has) (it|things|everything|life) "
                           r"(going|been)|are (you|u) (ok|okay|alright|all right|doing ok|feeling ok)|how (are|r) (you|u) "
                           r"(doing|feeling|keeping|holding up))\b")
+# "what's the ferry about?", "tell me about the choir": the thing a question is about, in so many words.
+_ABOUT_WHAT = re.compile(r"\bwhat'?s (?:the |your |ur |that |this )?([a-z']+) (?:all )?about\b|"
+                         r"\babout (?:the |your |ur |that |this |those |these )?([a-z']+)")
 _FEEL_ABOUT_THAT = re.compile(r"\b(feel|felt|feeling|think|thought) about (that|it|this|them|those)\b")
 # (Company, not topic: ", with nell or otherwise?", "for you and nell". "how safe do you feel with
 # gwyn at night?" is about Gwyn.)
@@ -1299,6 +1311,10 @@ class _Decision:
             # "what has helped before on the bad nights?" asks about what helps, whatever area
             # the rest of the turn is in.)
             phrase = topic_hits(_TAG.sub(" ", r.asked or r.text), [t for t in counted_topics(f.topics) if " " in t])
+            # (Nor what the question says it is about: "whats the ferry about danny, why does that
+            # matter?" asks about the ferry, whatever area it was read in: play review M, Danny 5.)
+            about = " ".join(w for m in _ABOUT_WHAT.finditer(" ".join(words(_question_part(r.asked or r.text)))) for w in m.groups() if w)
+            phrase = phrase or (about and topic_hits(about, counted_topics(f.topics)))
             return (not referred and not phrase and f.id != self.thread and not (f.kind != "outcome" and self.follows_on(f, self.thread)) and hits[f.id] == 1 and r.area is not None and r.area not in fa and not (move_areas & fa)
                     and (f.kind != "outcome" or r.area != "future_hopes"))
 

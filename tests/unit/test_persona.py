@@ -1520,3 +1520,19 @@ def test_before_all_this_refers_to_no_one_the_reflection_named(rhi):
     turn = persona.respond(rhi, state, "ask_strengths", "open", text, random.Random("r"),
                            moves=["affirm", "reflect", "ask_strengths"], area="activities_interests")
     assert turn.source != "mum" and rhi.fact(turn.source).kind == "strength"
+
+
+def test_words_the_nlu_gave_no_move_are_still_asked(danny):
+    # Play review M, Danny turn 5: the lead-in "whats the ferry about danny" was dropped from the
+    # parse's moves, "that" lost the ferry, and he answered about being talked over.
+    text = "your own key on the anchor keyring, near the sea. i love that. whats the ferry about danny, why does that matter?"
+    parse = {"intent": {"name": "ask_what_matters", "confidence": 0.5},
+             "moves": [{"name": "reflect", "text": "your own key on the anchor keyring, near the sea. i love that."},
+                       {"name": "ask_what_matters", "text": "why does that matter?"}],
+             "life_area": {"name": "feelings_wellbeing", "confidence": 0.5}}
+    reading = persona.read_turn("ask_what_matters", "multiple", text, parse)
+    assert "ferry" in reading.asked and "keyring" not in reading.asked
+    state = {**persona.new_state(danny), "rapport": 0.8, "disclosed": {"after_mam": 1, "kev": 2, "own_flat": 3},
+             "topic": "own_flat"}
+    turn = persona.respond(danny, state, "ask_what_matters", "multiple", text, random.Random("d"), parse)
+    assert turn.source == "ferry_watch"
