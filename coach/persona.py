@@ -571,6 +571,7 @@ _FEEL_ABOUT_THAT = re.compile(r"\b(feel|felt|feeling|think|thought) about (that|
 # (Company, not topic: ", with nell or otherwise?", "for you and nell". "how safe do you feel with
 # gwyn at night?" is about Gwyn.)
 _WITH = re.compile(r"(?:,\s*(?:either |just )?with|\bfor (?:you|u) and) (?:the |your |ur )?([A-Za-z]+)\b(?!'s|s\b)")
+_PET = re.compile(r"\b(dog|dogs|cat|cats|pet|pets|puppy|pup|kitten|budgie|rabbit|hamster|horse|pony)\b")
 _SOMEONE_ELSE = re.compile(r"\b(else|other|others|anyone|anybody|someone|somebody|who|whos|who's)\b")
 _REFERS_BACK = re.compile(r"\b(it|that|this|those|these|there|her|him|she|he|them|they|then)\b")
 W_ECHO = 0.5       # per topic word the turn's reflection (not its question) named
@@ -973,6 +974,18 @@ class _Decision:
             hits = {f.id: topic_hits(clause, counted_topics(f.topics)) for f in self.sc.facts
                     if f.id != answered.id and f.kind != "outcome"}
             best = max(hits, key=lambda fid: hits[fid], default=None)
+            if (best is None or hits[best] == 0) and _ASKS_WHO.search(clause) and answered.kind == "network":
+                # "is she next door? who else is around you?": one more of their people, in a word
+                # (play review M, Eric 6: Shabnam alone).
+                score = self.scores(self.sc.facts)
+                # ("who" asks for people: not the dog.)
+                others = sorted((f for f in self.sc.facts if f.kind == "network" and f.id != answered.id
+                                 and f.id not in self.told and f.short and self.unlockable(f)
+                                 and not _PET.search(" ".join(f.topics))),
+                                key=lambda f: (-score[f.id], self.sc.facts.index(f)))
+                best = others[0].id if others else None
+                if best is not None:
+                    hits[best] = 1
             if best is None or hits[best] == 0:
                 continue
             fact = self.sc.fact(best)
@@ -1210,8 +1223,8 @@ class _Decision:
                 s += W_KIND
             if thread is not None and (f.id == thread.id or thread.id in f.unlock.after):
                 s += W_THREAD
-            if asks_who and f.kind == "network":
-                s += W_KIND
+            if asks_who and f.kind == "network" and not (_PET.search(" ".join(f.topics)) and not self.ask_hits[f.id]):
+                s += W_KIND  # ("who else is around you?" asks for people, not the dog, unless it names her)
             out[f.id] = s
         return out
 

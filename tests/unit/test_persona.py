@@ -1536,3 +1536,18 @@ def test_words_the_nlu_gave_no_move_are_still_asked(danny):
              "topic": "own_flat"}
     turn = persona.respond(danny, state, "ask_what_matters", "multiple", text, random.Random("d"), parse)
     assert turn.source == "ferry_watch"
+
+
+def test_who_else_after_a_question_about_one_person_adds_another_person_not_the_dog(eric):
+    # Play review M, Eric turn 6: "is she next door? who else is around you day to day?" got
+    # Shabnam alone; "who else is around you" can get the dog.
+    state = {**persona.new_state(eric), "rapport": 0.8, "disclosed": {"mornings": 1, "joiner": 2, "the_fall": 3},
+             "topic": "the_fall"}
+    text = "its good shabnam heard you. is she next door? who else is around you day to day?"
+    parse = {"intent": {"name": "ask_network", "confidence": 0.6},
+             "moves": [{"name": "reflect", "text": "its good shabnam heard you."},
+                       {"name": "ask_network", "text": "is she next door? who else is around you day to day?"}],
+             "life_area": {"name": "people", "confidence": 0.8}}
+    turn = persona.respond(eric, state, "ask_network", "multiple", text, random.Random("e"), parse)
+    assert turn.source == "shabnam" and turn.also not in (None, "nell", "walking_nell", "who_has_nell")
+    assert eric.fact(turn.also).kind == "network"
