@@ -468,7 +468,10 @@ _BARRIER = re.compile(r"\b(gets? in the way|getting in the way|got in the way|go
                       r"tricky)|makes? it (hard|harder|difficult)|why not|needs? to (change|happen)|have to (change|happen)|"
                       r"would it take|stands? in (the|your) way|standing in (the|your) way|"
                       r"(need|needs|have|has) to be (in place|sorted|there|arranged|ready)|in place for (you|that|it)|"
-                      r"(to )?make (that|it|this) work|(to )?make (that|it|this) happen)\b")
+                      r"(to )?make (that|it|this) work|(to )?make (that|it|this) happen|"
+                      # ("thinking about living on your own, what would you want a bit of help with?")
+                      r"(want|need|like|use) (a bit of |a little |some |any )?(help|support) with|"
+                      r"what (help|support) (would|might|do|could) (you|u) (want|need|like))\b")
 # Questions about what worries them, and the forms that ask.
 WORRY_KINDS = ("worry", "risk")
 SEEKING_WORRIES = ("ask_problems", "ask_risk", "empathise", "clarify")

@@ -1551,3 +1551,16 @@ def test_who_else_after_a_question_about_one_person_adds_another_person_not_the_
     turn = persona.respond(eric, state, "ask_network", "multiple", text, random.Random("e"), parse)
     assert turn.source == "shabnam" and turn.also not in (None, "nell", "walking_nell", "who_has_nell")
     assert eric.fact(turn.also).kind == "network"
+
+
+def test_what_help_they_would_want_with_what_they_want_is_what_is_hard_about_it(danny):
+    # Play review M, Danny turn 8: a summary, then "thinking about living on your own, what would you
+    # want a bit of help with?" got "That's the one. My own flat" again.
+    state = {**persona.new_state(danny), "rapport": 0.88, "topic": "bev",
+             "disclosed": {"after_mam": 1, "kev": 2, "own_flat": 3, "planning_people": 4, "bev": 5}}
+    text = ("so you want your own flat near the sea and to be asked first. thinking about living on your own, "
+            "what would you want a bit of help with?")
+    turn = persona.respond(danny, state, "ask_desired_outcome", "open", text, random.Random("d"),
+                           moves=["summarise", "ask_desired_outcome"], area="future_hopes")
+    assert turn.source != "own_flat" or turn.kind == "hard"
+    assert turn.reply not in danny.fact("own_flat").recall
