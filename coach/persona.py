@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 
 from coach.areas import AREAS, KIND_FIT, MOVE_AREAS, counted_topics, named_areas
 from coach.language import (
+    asks_consent,
     frames_a_want,
     frames_advice,
     is_repair,
@@ -813,6 +814,13 @@ class _Decision:
         # (What the apology names, "i've been firing questions about your mum", is not asked.)
         return all(_RESTART.search(q) for q in questions)
 
+    def consent_only(self) -> bool:
+        """Early in the visit, the turn's one question asks if it is all right to go on ("is now ok?",
+        "is that ok with you?") and nothing else."""
+        questions = [p for p in _sentences(self.r.text) if "?" in p]
+        return (self.state["turn"] <= 3 and len(questions) == 1 and asks_consent(questions[0])
+                and len(words(questions[0])) <= 12 and self.r.move not in ("goodbye", "out_of_scope"))
+
     def asks(self) -> bool:
         """The turn puts a question to the person, whatever move the NLU read ("do you miss it?"
         read as a reflection is still a question, and gets an answer, not something volunteered)."""
@@ -923,6 +931,10 @@ class _Decision:
             # the NLU read.
             if self.sc.reactions.get("apology"):
                 return self.reaction("apology")
+            return self.reply("agree_agenda")
+        if self.consent_only():
+            # "today is about you and what you want. is that ok?" at the start: a yes to the visit,
+            # whatever the NLU read (relevance set A: three openings got a line about their people).
             return self.reply("agree_agenda")
         # A question about the person's own life is in scope and was heard, whatever the NLU made
         # of it ("how many people follow your photos" read as out of scope): it is answered.

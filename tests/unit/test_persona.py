@@ -1564,3 +1564,18 @@ def test_what_help_they_would_want_with_what_they_want_is_what_is_hard_about_it(
                            moves=["summarise", "ask_desired_outcome"], area="future_hopes")
     assert turn.source != "own_flat" or turn.kind == "hard"
     assert turn.reply not in danny.fact("own_flat").recall
+
+
+@pytest.mark.parametrize("move,moves", [("reflect", ["greet", "introduce", "reflect"]),
+                                        ("plan_next_steps", ["greet", "introduce", "plan_next_steps"])])
+def test_a_consent_check_at_the_start_gets_a_yes_to_the_visit(rhi, move, moves):
+    # Relevance set A: "... today is about you, not about your mum's care. is that ok?" read as a
+    # reflection got a line about her people.
+    text = "hiya rhi, im tom. i know the gp suggested this, so just so you know, today is about you. is that ok?"
+    turn = persona.respond(rhi, persona.new_state(rhi), move, "closed", text, random.Random("r"), moves=moves, area="people")
+    assert turn.source == "reply:agree_agenda"
+    # Later in the visit, a question is still answered as a question.
+    state = {**persona.new_state(rhi), "turn": 6, "rapport": 0.7}
+    later = persona.respond(rhi, state, "ask_strengths", "open", "what do you love doing, if thats ok to ask?",
+                            random.Random("r"), moves=["ask_strengths"], area="activities_interests")
+    assert later.source != "reply:agree_agenda"
