@@ -560,8 +560,13 @@ _ASKS_NAME = re.compile(r"\b(what'?s|whats|what is|what was) (her|his|its|their|
 _ASKS_WHO = re.compile(r"(^|[.?!,;]\s*|\b(and|so|but|then|ok|okay|right)\s+)(who|whos|who's|who're|whom)\b", re.IGNORECASE)
 # "who is there to ring, apart from rhys?" asks about anyone but Rhys: what such a phrase sets
 # aside names no topic (the word after it, with its "the"/"your").
-_SET_ASIDE = re.compile(r"\b(apart from|other than|besides|aside from|except for|except|as well as|not counting)"
+_SET_ASIDE = re.compile(r"(\b(?:apart from|other than|besides|aside from|except for|except|as well as|not counting|rather than|"
+                        r"instead of)|,\s*not)"
                         r"\s+(?:(?:the|your|ur|our|his|her)\s+)?[a-z']+", re.IGNORECASE)
+# "what are you like when you're not looking after mum?", "away from the caring": what the
+# question sets aside is not what it asks about (play review N, Rhi 2: it got her mum).
+_NOT_DOING = re.compile(r"\b(when (?:you'?re|youre|you are|ur|u r) not|outside of|away from) (?:[a-z']+ing )?"
+                        r"(?:(?:after|with|for|about|at|on|of) )?(?:(?:the|your|ur|our|his|her|all) )?[a-z']+", re.IGNORECASE)
 # "what sort of things make you happy?" asks nothing about sorting anything out.
 _SORT_OF = re.compile(r"\b(sort|sorts|kind|kinds) of\b", re.IGNORECASE)
 _HOW_ARE_YOU = re.compile(r"\b(how are (you|u|things|ya)|how'?s things|how (is|are|have|has) things|how (you|u|ya) (doing|keeping|getting on)|"
@@ -651,7 +656,7 @@ class _Decision:
         return memo[text]
 
     def _unnamed_words(self, text: str) -> str:
-        text = _SORT_OF.sub(" of", _SET_ASIDE.sub(r"\1", _TAG.sub(" ", text)))
+        text = _SORT_OF.sub(" of", _NOT_DOING.sub(r"\1", _SET_ASIDE.sub(r"\1", _TAG.sub(" ", text))))
         names = _scenario_names(self.sc)
 
         def company(sentence: str) -> str:  # (in a question: "the phone doesn't work with wilf" is about Wilf)
@@ -1269,11 +1274,11 @@ class _Decision:
         # the visit asks how they are, whoever the words before the question named (play review M,
         # Eric turn 1: it got Karen).
         question = _question_part(r.text)
-        if (self.state["turn"] <= 2 and r.move not in ("greet", "introduce")  # (a hello is answered with one: reply())
-                and "?" in question and _HOW_ARE_YOU.search(" ".join(words(question)))
+        if (self.state["turn"] <= 2 and "?" in question and _HOW_ARE_YOU.search(" ".join(words(question)))
                 and not named_areas(" ".join(words(self._unnamed(question))))  # ("how are you managing money-wise?")
                 and not any(topic_hits(self._unnamed(question), counted_topics(f.topics)) for f in facts)):
-            turn = self.area_line(["feelings_wellbeing"])
+            # (A hello as well is answered with one: reply() says hello and how they are.)
+            turn = self.reply() if r.move in ("greet", "introduce") else self.area_line(["feelings_wellbeing"])
             if turn is not None:
                 return turn
 

@@ -1579,3 +1579,16 @@ def test_a_consent_check_at_the_start_gets_a_yes_to_the_visit(rhi, move, moves):
     later = persona.respond(rhi, state, "ask_strengths", "open", "what do you love doing, if thats ok to ask?",
                             random.Random("r"), moves=["ask_strengths"], area="activities_interests")
     assert later.source != "reply:agree_agenda"
+
+
+def test_what_a_question_sets_aside_is_not_what_it_asks_about(rhi):
+    # Play review N, Rhi turns 1-2: "this is about you today, not your mum" and "what are you like
+    # when youre not looking after mum?" got her mum twice.
+    first = persona.respond(rhi, persona.new_state(rhi), "greet", "open",
+                            "hiya rhi, thanks for having me. this is about you today, not your mum. how are things for you at the moment?",
+                            random.Random("r"), moves=["greet", "small_talk", "agree_agenda", "ask_network"])
+    assert first.source != "mum" and any(line in first.reply for line in rhi.areas["feelings_wellbeing"])
+    second = persona.respond(rhi, first.state, "ask_strengths", "open",
+                             "id love to hear about you though rhi - what are you like when youre not looking after mum?",
+                             random.Random("r"), moves=["reflect", "ask_strengths"], area="people")
+    assert second.source != "mum" and rhi.fact(second.source).kind == "strength"
