@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from coach.areas import AREAS, KIND_FIT, MOVE_AREAS, counted_topics, named_areas
 from coach.language import (
     asks_consent,
+    checks_back,
     frames_a_want,
     frames_advice,
     is_repair,
@@ -1097,7 +1098,11 @@ class _Decision:
             anchor = told_hit[0] if told_hit else None
             if len(told_hit) >= 2 and self.r.move in ("reflect", "empathise", "summarise"):
                 return self.summary(told_hit)
-            if self.asks():  # "karen said you'd had a fall. can you tell me what happened?": the news asked for
+            # (A check-back's tag asks for no news: "so four people max, at the cafe on a monday. have
+            # i got that right?" got his mam: play review N, Danny 8.)
+            tag_only = bool(question) and all(_TAG.search(q) or checks_back(q)
+                                               for q in _sentences(question) if "?" in q)
+            if self.asks() and not tag_only:  # "karen said you'd had a fall. can you tell me what happened?": the news asked for
                 # ... but not news named less than what was told ("you remember every order
                 # without writing it down?" is about the orders, not a worry that lists "without").
                 floor = self.hits[anchor.id] if anchor is not None else 0

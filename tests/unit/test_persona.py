@@ -1592,3 +1592,15 @@ def test_what_a_question_sets_aside_is_not_what_it_asks_about(rhi):
                              "id love to hear about you though rhi - what are you like when youre not looking after mum?",
                              random.Random("r"), moves=["reflect", "ask_strengths"], area="people")
     assert second.source != "mum" and rhi.fact(second.source).kind == "strength"
+
+
+def test_a_summary_with_a_check_tag_is_confirmed_not_answered_with_news(danny):
+    # Play review N, Danny turn 8: "so four people max - you, lisa, bev and me, and mam if she doesnt
+    # say he cant. at the cafe on a monday. have i got that right?" got "Mam. Maureen. It's me and her."
+    state = {**persona.new_state(danny), "rapport": 0.84, "topic": "planning_people",
+             "disclosed": {"kev": 1, "cafe_regulars": 2, "harbour_kitchen": 3, "own_flat": 4, "planning_people": 5}}
+    text = ("so four people max - you, lisa, bev and me, and mam if she doesnt say he cant. at the cafe on a monday, "
+            "not an office. have i got that right?")
+    turn = persona.respond(danny, state, "summarise", "closed", text, random.Random("d"), moves=["summarise"], area="people")
+    assert not set(turn.disclosed) - set(state["disclosed"])
+    assert turn.source in ("reply:summarise", "planning_people", "harbour_kitchen") or turn.kind in ("more", "recall")
