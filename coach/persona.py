@@ -568,6 +568,9 @@ _SET_ASIDE = re.compile(r"(\b(?:apart from|other than|besides|aside from|except 
 # question sets aside is not what it asks about (play review N, Rhi 2: it got her mum).
 _NOT_DOING = re.compile(r"\b(when (?:you'?re|youre|you are|ur|u r) not|outside of|away from) (?:[a-z']+ing )?"
                         r"(?:(?:after|with|for|about|at|on|of) )?(?:(?:the|your|ur|our|his|her|all) )?[a-z']+", re.IGNORECASE)
+# "what do you like best about it?", "the best bit": no best mate named.
+_BEST_OF = re.compile(r"\b((?:like|love|enjoy|liked|loved|enjoyed) (?:it |that |them )?)best\b|\b(the|your) best (bit|thing|part|parts|bits|things)\b",
+                      re.IGNORECASE)
 # "what sort of things make you happy?" asks nothing about sorting anything out.
 _SORT_OF = re.compile(r"\b(sort|sorts|kind|kinds) of\b", re.IGNORECASE)
 _HOW_ARE_YOU = re.compile(r"\b(how are (you|u|things|ya)|how'?s things|how (is|are|have|has) things|how (you|u|ya) (doing|keeping|getting on)|"
@@ -657,6 +660,7 @@ class _Decision:
         return memo[text]
 
     def _unnamed_words(self, text: str) -> str:
+        text = _BEST_OF.sub(" ", text)
         text = _SORT_OF.sub(" of", _NOT_DOING.sub(r"\1", _SET_ASIDE.sub(r"\1", _TAG.sub(" ", text))))
         names = _scenario_names(self.sc)
 

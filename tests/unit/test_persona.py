@@ -1604,3 +1604,14 @@ def test_a_summary_with_a_check_tag_is_confirmed_not_answered_with_news(danny):
     turn = persona.respond(danny, state, "summarise", "closed", text, random.Random("d"), moves=["summarise"], area="people")
     assert not set(turn.disclosed) - set(state["disclosed"])
     assert turn.source in ("reply:summarise", "planning_people", "harbour_kitchen") or turn.kind in ("more", "recall")
+
+
+def test_what_they_like_best_about_it_is_about_what_they_are_talking_about(danny):
+    # Play review N, Danny turn 4: "six years, you must know that place inside out. what do you like
+    # best about it?", on the cafe, named Kev by "best" and his flat by "place", and got the Metro.
+    state = {**persona.new_state(danny), "rapport": 0.69, "topic": "harbour_kitchen",
+             "disclosed": {"kev": 1, "cafe_regulars": 2, "harbour_kitchen": 3}}
+    text = "six years, you must know that place inside out. what do you like best about it?"
+    turn = persona.respond(danny, state, "ask_strengths", "open", text, random.Random("d"),
+                           moves=["empathise", "ask_strengths"], area="activities_interests")
+    assert turn.source in ("harbour_kitchen", "cafe_regulars", "paid_job", "bev")
