@@ -31,6 +31,11 @@ class ActionPersonaReply(Action):
         # chat can show the name and mood without reading the conversation back.
         dispatcher.utter_message(text=render("persona_line", name=scenario.short_name, line=turn.reply),
                                  **{c.META_PERSONA: conversation.said(scenario, turn.state, record, turn.reply)})
+        if self.name() == c.ACTION_PERSONA_REPLY and conversation.closed_in_character(turn):
+            # The person took the turn as a goodbye ("same time next thursday?") though the NLU read
+            # something else: the same choice a typed goodbye gets (finish, or keep talking).
+            text, buttons = conversation.finish_choice(scenario)
+            dispatcher.utter_message(text=text, buttons=buttons, **{c.META_COACH: "choice"})
         events = [SlotSet(c.SLOT_PERSONA_STATE, turn.state), SlotSet(c.SLOT_PERSONA_TURN, record)]
         if tracker.get_slot(c.SLOT_SCENARIO) != scenario.id:  # keep the tracker lean: set it only when new
             events.insert(0, SlotSet(c.SLOT_SCENARIO, scenario.id))

@@ -97,6 +97,12 @@ def typed_goodbye(parse: dict | None) -> bool:
     return move == "goodbye" and ((parse or {}).get("text") or "").strip() != names.CMD_GOODBYE
 
 
+def closed_in_character(turn: persona.PersonaTurn) -> bool:
+    """Did the person say goodbye to a turn the NLU read as something else (the persona heard the
+    learner arrange the next visit or take leave)?"""
+    return turn.source == "reaction:goodbye"
+
+
 def choice_offered(events: list[dict]) -> bool:
     """Is the latest learner message an answer to the finish-or-keep-talking choice: was the last
     bot message before it the coach's choice? Then the person has already said goodbye."""

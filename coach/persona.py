@@ -566,7 +566,8 @@ _SET_ASIDE = re.compile(r"(\b(?:apart from|other than|besides|aside from|except 
                         r"\s+(?:(?:the|your|ur|our|his|her)\s+)?[a-z']+", re.IGNORECASE)
 # "what are you like when you're not looking after mum?", "away from the caring": what the
 # question sets aside is not what it asks about (play review N, Rhi 2: it got her mum).
-_NOT_DOING = re.compile(r"\b(when (?:you'?re|youre|you are|ur|u r) not|outside of|away from) (?:[a-z']+ing )?"
+_NOT_DOING = re.compile(r"\b(when (?:you'?re|youre|you are|ur|u r) not|outside of|away from|"
+                        r"before (?:you (?:were|started)|u were|you'd been|youd been)) (?:[a-z']+ing )?"
                         r"(?:(?:after|with|for|about|at|on|of) )?(?:(?:the|your|ur|our|his|her|all) )?[a-z']+", re.IGNORECASE)
 # "what do you like best about it?", "the best bit": no best mate named.
 _BEST_OF = re.compile(r"\b((?:like|love|enjoy|liked|loved|enjoyed) (?:it |that |them )?)best\b|\b(the|your) best (bit|thing|part|parts|bits|things)\b",
@@ -585,6 +586,10 @@ _FEEL_ABOUT_THAT = re.compile(r"\b(feel|felt|feeling|think|thought) about (that|
 # gwyn at night?" is about Gwyn.)
 _WITH = re.compile(r"(?:,\s*(?:either |just )?with|\bfor (?:you|u) and) (?:the |your |ur )?([A-Za-z]+)\b(?!'s|s\b)")
 _PET = re.compile(r"\b(dog|dogs|cat|cats|pet|pets|puppy|pup|kitten|budgie|rabbit|hamster|horse|pony)\b")
+_CLOSING = re.compile(r"\b(same time next|see (you|u) (next|on|then|soon|again|in a|in two|monday|tuesday|wednesday|thursday|"
+                      r"friday|saturday|sunday|tomorrow)|meet again|(come|pop|call) (back|round|in) (next|on|in|again)|"
+                      r"next (visit|time i come)|i'?ll (let you get on|leave you (to it|in peace|be)|be off|get going|get off)|"
+                      r"that'?s (all|everything) for today|we'?ll (leave it|stop) there|ta-?ra|bye for now)\b")
 _SOMEONE_ELSE = re.compile(r"\b(else|other|others|anyone|anybody|someone|somebody|who|whos|who's)\b")
 _REFERS_BACK = re.compile(r"\b(it|that|this|those|these|there|her|him|she|he|them|they|then)\b")
 W_ECHO = 0.5       # per topic word the turn's reflection (not its question) named
@@ -824,6 +829,13 @@ class _Decision:
         # (What the apology names, "i've been firing questions about your mum", is not asked.)
         return all(_RESTART.search(q) for q in questions)
 
+    def closing(self) -> bool:
+        """Well into the visit, the turn arranges the next one or takes leave, and asks nothing else."""
+        if self.state["turn"] < 4 or not _CLOSING.search(" ".join(words(self.r.text))):
+            return False
+        questions = [p for p in _sentences(self.r.text) if "?" in p]
+        return all(_CLOSING.search(" ".join(words(q))) for q in questions)
+
     def consent_only(self) -> bool:
         """Early in the visit, the turn's one question asks if it is all right to go on ("is now ok?",
         "is that ok with you?") and nothing else."""
@@ -942,6 +954,10 @@ class _Decision:
             if self.sc.reactions.get("apology"):
                 return self.reaction("apology")
             return self.reply("agree_agenda")
+        if self.closing():
+            # "thanks danny. same time next thursday?", "shall we meet again in a couple of weeks":
+            # a goodbye, whatever the NLU read (relevance set B: an area line, his band).
+            return self.reaction("goodbye")
         if self.consent_only():
             # "today is about you and what you want. is that ok?" at the start: a yes to the visit,
             # whatever the NLU read (relevance set A: three openings got a line about their people).

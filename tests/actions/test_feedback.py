@@ -215,3 +215,17 @@ async def test_the_persons_lines_are_found_by_metadata_not_by_their_name():
     kinds = [line.kind for line in transcript.lines if line.who == "coach"]
     assert kinds == ["brief", "hint", "hint"]  # the hint's text, then its card
     assert transcript.persona_lines == [line.text for line in people]
+
+
+async def test_arranging_the_next_visit_read_as_a_plan_gets_the_close_and_the_same_choice():
+    conv = await run_script(STRONG)
+    messages = await conv.say("thanks Ada. same time next week?", "plan_next_steps", C)
+    assert messages[0]["text"] in ("Ada: Bye then.", "Ada: Mind how you go.")
+    assert messages[1]["coach"] == "choice" and reports(conv) == []
+    messages = await conv.say(CMD_GOODBYE, "goodbye", N)  # Finish, from the choice
+    assert messages[0]["text"].startswith("Your feedback on this conversation with Ada")
+    assert not any(m["text"] and m["text"].startswith("Ada: ") for m in messages)
+    # A plan that is no goodbye gets no choice.
+    conv = await run_script(STRONG[:6])
+    messages = await conv.say("what could we try first?", "plan_next_steps", O)
+    assert not any(m.get("coach") == "choice" for m in messages)

@@ -1615,3 +1615,25 @@ def test_what_they_like_best_about_it_is_about_what_they_are_talking_about(danny
     turn = persona.respond(danny, state, "ask_strengths", "open", text, random.Random("d"),
                            moves=["empathise", "ask_strengths"], area="activities_interests")
     assert turn.source in ("harbour_kitchen", "cafe_regulars", "paid_job", "bev")
+
+
+@pytest.mark.parametrize("text", ["thanks danny. same time next thursday? you can put it on your whiteboard",
+                                  "thanks for being so honest. shall we meet again in a couple of weeks?",
+                                  "right, ill let you get on. thank you for today"])
+def test_arranging_the_next_visit_is_a_goodbye_whatever_the_nlu_read(danny, text):
+    # Relevance set B: closings read as a plan or a question got an area line or his band.
+    state = {**persona.new_state(danny), "turn": 12, "rapport": 0.7}
+    turn = persona.respond(danny, state, "plan_next_steps", "closed", text, random.Random("d"),
+                           moves=["affirm", "plan_next_steps"], area="future_hopes")
+    assert turn.source == "reaction:goodbye"
+
+
+def test_a_question_beside_a_closing_is_still_answered(danny):
+    state = {**persona.new_state(danny), "turn": 12, "rapport": 0.7}
+    turn = persona.respond(danny, state, "ask_network", "open",
+                           "before i go, who would you like at the meeting? same time next week?",
+                           random.Random("d"), moves=["ask_network"], area="people")
+    assert turn.source != "reaction:goodbye"
+    early = persona.respond(danny, persona.new_state(danny), "greet", "none", "hiya danny, see you on the bench later maybe",
+                            random.Random("d"), moves=["greet"])
+    assert early.source != "reaction:goodbye"
