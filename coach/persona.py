@@ -214,6 +214,13 @@ def read_turn(move: str, form: str, text: str, parse: dict | None = None,
         names = [n for n in names if n != "explain_process"]
         if move == "explain_process":
             move = next((n for n in reversed(names) if n not in LISTENING), names[-1])
+    # "are you ok to tell me about that?", "talk me through a bad night, if thats ok": asking leave
+    # to hear more is an invitation to say more (clarify), whatever else the NLU read it as.
+    # (It is no agenda question then: the learner asks to hear about something.)
+    if "clarify" not in names and _INVITES.search(text or "") and (asks_consent(text or "") or _INVITE_FRAME.search(text or "")):
+        names = [n for n in names if n != "agree_agenda"] + ["clarify"]
+        if move == "agree_agenda":
+            move = "clarify"
     if area is None and isinstance((parse or {}).get("life_area"), dict):
         la = parse["life_area"]
         if la.get("name") in AREAS and float(la.get("confidence") or 0.0) >= AREA_MIN_CONFIDENCE:
@@ -590,6 +597,10 @@ _CLOSING = re.compile(r"\b(same time next|see (you|u) (next|on|then|soon|again|i
                       r"friday|saturday|sunday|tomorrow)|meet again|(come|pop|call) (back|round|in) (next|on|in|again)|"
                       r"next (visit|time i come)|i'?ll (let you get on|leave you (to it|in peace|be)|be off|get going|get off)|"
                       r"that'?s (all|everything) for today|we'?ll (leave it|stop) there|ta-?ra|bye for now)\b")
+_INVITES = re.compile(r"\b(tell me|talk (me )?(about|through)|talking (me )?(about|through)|say (a bit |a little )?more|go through|walk me through)\b",
+                      re.IGNORECASE)
+_INVITE_FRAME = re.compile(r"^\s*(can you |could you |would you |will you )?(tell me|talk me through|walk me through)\b|"
+                           r"\b(are|would) (you|u) (be )?(ok|okay|alright|happy|comfortable) (to|with|talking)\b", re.IGNORECASE)
 _SOMEONE_ELSE = re.compile(r"\b(else|other|others|anyone|anybody|someone|somebody|who|whos|who's)\b")
 _REFERS_BACK = re.compile(r"\b(it|that|this|those|these|there|her|him|she|he|them|they|then)\b")
 W_ECHO = 0.5       # per topic word the turn's reflection (not its question) named
@@ -1190,11 +1201,15 @@ class _Decision:
     def deepen(self, anchor: Fact, named: bool) -> PersonaTurn:
         """Stay on a told fact: what follows on from it, more about it, or a warm acknowledgement."""
         facts = self.sc.facts
+        follow = [f for f in facts if self.follows_on(f, anchor.id) and self.unlockable(f)]
+        follow.sort(key=lambda f: (-self.hits[f.id], f.kind != "outcome", facts.index(f)))
+        if follow and self.hits[follow[0].id] and self.r.move != "summarise" and self.hits[follow[0].id] >= self.hits[anchor.id]:
+            # What follows on from it, named more than it is ("you did so well to get to the bathroom
+            # and lock it", after Monday night told in a word, is about keeping herself safe).
+            return self.disclose(follow[0])
         whole = self.whole_story(anchor)
         if whole is not None:
             return whole
-        follow = [f for f in facts if self.follows_on(f, anchor.id) and self.unlockable(f)]
-        follow.sort(key=lambda f: (-self.hits[f.id], f.kind != "outcome", facts.index(f)))
         if self.r.move == "summarise":
             return self.summary([anchor])
         if follow and self.hits[follow[0].id]:

@@ -1637,3 +1637,26 @@ def test_a_question_beside_a_closing_is_still_answered(danny):
     early = persona.respond(danny, persona.new_state(danny), "greet", "none", "hiya danny, see you on the bench later maybe",
                             random.Random("d"), moves=["greet"])
     assert early.source != "reaction:goodbye"
+
+
+def test_asking_leave_to_hear_about_something_invites_it(lorraine):
+    # Relevance set B: "the nurse mentioned your arms. are you ok to tell me about that?" read as an
+    # agenda question got a line about the nights.
+    text = "the nurse mentioned your arms. are you ok to tell me about that?"
+    reading = persona.read_turn("agree_agenda", "closed", text, moves=["reflect", "agree_agenda"])
+    assert reading.move == "clarify" and "agree_agenda" not in reading.moves
+    state = {**persona.new_state(lorraine), "turn": 8, "rapport": 0.31}
+    turn = persona.respond(lorraine, state, "agree_agenda", "closed", text, random.Random("l"), moves=["reflect", "agree_agenda"])
+    assert turn.source == "monday_night"
+    # An agenda question that invites nothing stays one.
+    assert persona.read_turn("agree_agenda", "closed", "is now still a good time?", moves=["agree_agenda"]).move == "agree_agenda"
+
+
+def test_praise_for_what_follows_on_from_a_story_told_in_a_word_opens_what_follows(lorraine):
+    # Relevance set B: "you did so well to get to the bathroom and lock it", after Monday night was
+    # told in a word, got the whole of Monday night again rather than how she kept herself safe.
+    state = {**persona.new_state(lorraine), "turn": 9, "rapport": 0.4, "topic": "monday_night",
+             "disclosed": {"monday_night": 8}, "brief": ["monday_night"]}
+    turn = persona.respond(lorraine, state, "affirm", "none", "thats frightening. you did so well to get to the bathroom and lock it",
+                           random.Random("l"), moves=["empathise", "affirm"], area="safety")
+    assert turn.source == "kept_safe"
