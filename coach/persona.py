@@ -309,7 +309,10 @@ def respond(scenario: Scenario, state: dict, move: str, form: str, text: str, rn
     early_service = early_service or (not_said and not outcome_known)
     # Office words in an apology for them ("sorry, i jumped straight in with services") are owned,
     # not used on the person.
-    jargon = jargon_in(" ".join(p for p in _sentences(text) if not is_repair(p)),
+    # Nor are office words the learner rules out ("i'm here for you today, not to assess your mum"):
+    # saying what the visit is not is plain speaking (play review O, Rhi 1).
+    jargon = jargon_in(" ".join(c for p in _sentences(text) if not is_repair(p) for c in clauses(p)
+                                if not _NOT_ABOUT.search(c)),
                        exempt=set(state.get("persona_words", [])))
     rail = rail_hit(scenario, reading)
 
@@ -579,6 +582,10 @@ _NOT_DOING = re.compile(r"\b(when (?:you'?re|youre|you are|ur|u r) not|outside o
 # "what do you like best about it?", "the best bit": no best mate named.
 _BEST_OF = re.compile(r"\b((?:like|love|enjoy|liked|loved|enjoyed) (?:it |that |them )?)best\b|\b(the|your) best (bit|thing|part|parts|bits|things)\b",
                       re.IGNORECASE)
+# "is there anyone, even on the edges, that your mum gets on with?" asks for someone else: who the
+# relative clause names is where the question starts from, not its answer (play review O, Rhi 9).
+_RELATIVE = re.compile(r"\b((?:anyone|anybody|someone|somebody|people|others)\b[^?.]{0,40}?\b(?:that|who|whom)\s+)"
+                       r"(?:your |ur |his |her |the )?[a-z']+", re.IGNORECASE)
 # "what sort of things make you happy?" asks nothing about sorting anything out.
 _SORT_OF = re.compile(r"\b(sort|sorts|kind|kinds) of\b", re.IGNORECASE)
 _HOW_ARE_YOU = re.compile(r"\b(how are (you|u|things|ya)|how'?s things|how (is|are|have|has) things|how (you|u|ya) (doing|keeping|getting on)|"
@@ -601,6 +608,8 @@ _INVITES = re.compile(r"\b(tell me|talk (me )?(about|through)|talking (me )?(abo
                       re.IGNORECASE)
 _INVITE_FRAME = re.compile(r"^\s*(can you |could you |would you |will you )?(tell me|talk me through|walk me through)\b|"
                            r"\b(are|would) (you|u) (be )?(ok|okay|alright|happy|comfortable) (to|with|talking)\b", re.IGNORECASE)
+_NOT_ABOUT = re.compile(r"^\s*(and )?(not|no|nothing|nobody'?s|never|it'?s not|its not|this isn'?t|this isnt|it isn'?t|"
+                        r"i'?m not|im not|i'?m not here|we'?re not|were not|there'?s no|theres no|there won'?t be|no need)\b", re.IGNORECASE)
 _SOMEONE_ELSE = re.compile(r"\b(else|other|others|anyone|anybody|someone|somebody|who|whos|who's)\b")
 _REFERS_BACK = re.compile(r"\b(it|that|this|those|these|there|her|him|she|he|them|they|then)\b")
 W_ECHO = 0.5       # per topic word the turn's reflection (not its question) named
@@ -676,7 +685,7 @@ class _Decision:
         return memo[text]
 
     def _unnamed_words(self, text: str) -> str:
-        text = _BEST_OF.sub(" ", text)
+        text = _RELATIVE.sub(r"\1", _BEST_OF.sub(" ", text))
         text = _SORT_OF.sub(" of", _NOT_DOING.sub(r"\1", _SET_ASIDE.sub(r"\1", _TAG.sub(" ", text))))
         names = _scenario_names(self.sc)
 
@@ -1363,6 +1372,17 @@ class _Decision:
             gender = _pronoun_gender(" ".join(words(_question_part(r.asked or r.text))))
             if gender:
                 fitting = {fid for fid, n in self.hits.items() if n and _fact_gender(self.sc.fact(fid)) == gender}
+                if len(fitting) > 1:
+                    # "she sounds like good company. you mentioned jean - would you tell me a bit about
+                    # her?": "her" is whoever was named last before the question (play review O, Eric 7).
+                    q = _question_part(r.asked or r.text)
+                    at = r.text.rfind(q.strip()[:20]) if q.strip() else -1
+                    before = clauses(r.text[:at]) if at > 0 else []
+                    for clause in reversed(before):
+                        near = {fid for fid in fitting if topic_hits(self._unnamed(clause), counted_topics(self.sc.fact(fid).topics))}
+                        if near:
+                            fitting = near
+                            break
                 if fitting:
                     self.hits = {fid: (n if fid in fitting else 0) for fid, n in self.hits.items()}
             # "you swam for the county. do you miss it?": "it" is what the reflection named, so the
@@ -1443,6 +1463,11 @@ class _Decision:
                     return turn
                 guard = best
             else:
+                if best.kind == "outcome" and self.thread in self.told and self.hits.get(self.thread):
+                    # ... and the turn is about what they are telling: more of that ("in the water
+                    # nobody can ring you. do you still get in the water?", on her swimming, is not a
+                    # cue for her organising: play review O, Rhi 4).
+                    return self.deepen(self.sc.fact(self.thread), named=True)
                 if best.kind == "outcome":
                     # What they want, named by a word of it ("what does a day look like, you and
                     # nell?") but not asked for: what else the turn is about can be told.

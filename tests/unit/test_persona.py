@@ -1660,3 +1660,54 @@ def test_praise_for_what_follows_on_from_a_story_told_in_a_word_opens_what_follo
     turn = persona.respond(lorraine, state, "affirm", "none", "thats frightening. you did so well to get to the bathroom and lock it",
                            random.Random("l"), moves=["empathise", "affirm"], area="safety")
     assert turn.source == "kept_safe"
+
+
+def test_her_is_whoever_was_named_last_before_the_question(eric):
+    # Play review O, Eric turn 7: "she sounds like good company [Nell]. you mentioned jean - would you
+    # tell me a bit about her?" got more about the dog.
+    state = {**persona.new_state(eric), "rapport": 0.69, "topic": "nell", "disclosed": {"the_fall": 1, "meals": 2, "nell": 3}}
+    text = "she sounds like good company, and like she keeps an eye on you. you mentioned jean - would you tell me a bit about her?"
+    parse = {"intent": {"name": "ask_network", "confidence": 0.6},
+             "moves": [{"name": "reflect", "text": "she sounds like good company, and like she keeps an eye on you."},
+                       {"name": "affirm", "text": "you mentioned jean"},
+                       {"name": "ask_network", "text": "would you tell me a bit about her?"}],
+             "life_area": {"name": "people", "confidence": 0.8}}
+    turn = persona.respond(eric, state, "ask_network", "open", text, random.Random("e"), parse)
+    assert turn.source == "jean"
+
+
+def test_a_word_of_what_they_want_in_a_question_about_what_they_are_telling_stays_on_it(rhi):
+    # Play review O, Rhi turn 4: "in the water nobody can ring you. do you still get in the water at
+    # all these days?", on her swimming, got her organising.
+    state = {**persona.new_state(rhi), "rapport": 0.7, "topic": "swimming", "disclosed": {"swimming": 3}}
+    text = "county level, thats brilliant. and i love that, in the water nobody can ring you. do you still get in the water at all these days?"
+    turn = persona.respond(rhi, state, "ask_strengths", "closed", text, random.Random("r"),
+                           moves=["affirm", "reflect", "ask_strengths"], area="activities_interests")
+    assert turn.source == "swimming"
+
+
+def test_who_a_relative_clause_names_is_not_the_answer_to_anyone_that(rhi):
+    # Play review O, Rhi turn 9: "is there anyone at all, even on the edges, that your mum gets on
+    # with?" got her mum.
+    state = {**persona.new_state(rhi), "rapport": 0.86, "topic": "sea_saturdays",
+             "disclosed": {"swimming": 1, "organising": 2, "dippers": 3, "sea_saturdays": 4}}
+    text = ("cover, from someone your mum trusts, and that somebody is the bit thats missing. is there anyone at all, "
+            "even on the edges, that your mum gets on with?")
+    parse = {"intent": {"name": "ask_network", "confidence": 0.6},
+             "moves": [{"name": "summarise", "text": "cover, from someone your mum trusts, and that somebody is the bit thats missing."},
+                       {"name": "ask_network", "text": "is there anyone at all, even on the edges, that your mum gets on with?"}],
+             "life_area": {"name": "people", "confidence": 0.8}}
+    turn = persona.respond(rhi, state, "ask_network", "closed", text, random.Random("r"), parse)
+    assert turn.source not in ("mum", "daughter_again") and rhi.fact(turn.source).kind == "network"
+
+
+def test_office_words_the_learner_rules_out_draw_no_jargon_reaction(rhi):
+    # Play review O, Rhi turn 1: "i'm here for you today, not to assess your mum" got "say it like
+    # you'd say it to your mate".
+    text = "hi rhi, thanks for having me. i'm here for you today, not to assess your mum. what would you like me to know about you?"
+    turn = persona.respond(rhi, persona.new_state(rhi), "agree_agenda", "open", text, random.Random("r"),
+                           moves=["greet", "agree_agenda"])
+    assert turn.source != "reaction:jargon" and not turn.jargon
+    plain = persona.respond(rhi, persona.new_state(rhi), "explain_process", "none",
+                            "i'm here to assess your mum's needs today", random.Random("r"), moves=["explain_process"])
+    assert plain.jargon
