@@ -174,6 +174,16 @@ def read_turn(move: str, form: str, text: str, parse: dict | None = None,
             rest = rest.replace(w, " ", 1)
         if words(rest) and len(words(rest)) > len(words(asked)):
             asked = re.sub(r"\s+", " ", rest).strip(" ,")
+    if asking_words and listening_words and any("?" in w for w in asking_words):
+        # A question the NLU left inside a listening move ("...good you are at the cafe. would you like
+        # a paid job one day, is that one of your big plans?" cut after "one day") is asked too, before
+        # the tag that follows it (play review O, Danny 9).
+        from coach.question_form import classify
+
+        lead = [sentence for w in listening_words for sentence in _sentences(w)
+                if "?" not in sentence and classify(sentence).name in ("open", "closed") and len(words(sentence)) >= 4]
+        if lead and len(words(asked)) <= 8:
+            asked = " ".join(lead[-1:] + [asked])
     if asking_words and listening_words and not any("?" in w for w in asking_words):
         # Where the asking moves ask nothing ("nobody's talking about that today") and a listening
         # one does ("when you say went in, do you mean hospital?"), that question is asked too.

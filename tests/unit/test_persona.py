@@ -1711,3 +1711,20 @@ def test_office_words_the_learner_rules_out_draw_no_jargon_reaction(rhi):
     plain = persona.respond(rhi, persona.new_state(rhi), "explain_process", "none",
                             "i'm here to assess your mum's needs today", random.Random("r"), moves=["explain_process"])
     assert plain.jargon
+
+
+def test_a_question_left_inside_a_listening_move_is_asked(danny):
+    # Play review O, Danny turn 9: the NLU cut "would you like a paid job one day" into the reflection,
+    # so only "is that one of your big plans?" was asked, and he answered about his planning meeting.
+    text = ("bev sounds great, and it sounds like shes seen how good you are at the cafe. would you like a paid job "
+            "one day, is that one of your big plans?")
+    parse = {"intent": {"name": "reflect", "confidence": 0.5},
+             "moves": [{"name": "reflect", "text": "bev sounds great, and it sounds like shes seen how good you are at "
+                                                   "the cafe. would you like a paid job one day"},
+                       {"name": "confirm_outcome", "text": "is that one of your big plans?"}]}
+    reading = persona.read_turn("reflect", "multiple", text, parse)
+    assert "paid job" in reading.asked and "bev" not in reading.asked
+    state = {**persona.new_state(danny), "rapport": 0.9, "topic": "bev",
+             "disclosed": {"after_mam": 1, "talked_over": 2, "planning_people": 3, "bev": 4}}
+    turn = persona.respond(danny, state, "reflect", "multiple", text, random.Random("d"), parse)
+    assert turn.source != "planning_people"
