@@ -1484,6 +1484,17 @@ class _Decision:
                     for f in in_area:
                         if self.unlockable(f):
                             return self.disclose(f)
+                if self.seeks_outcome and best.kind != "outcome":
+                    # "what are your big plans?" naming his planning meeting by "plans", which cannot
+                    # come out yet: what they want, or what it rests on, before a word about the area
+                    # (play review O, Danny 4-5: "I've got plans. Big ones", then never what they were).
+                    wants = [f for f in ranked(facts) if f.kind == "outcome"]
+                    for f in wants:
+                        if self.unlockable(f):
+                            return self.disclose(f)
+                    dep = self.lead_in(wants)
+                    if dep is not None:
+                        return self.disclose(dep)
                 turn = self.area_line([a for a in areas if a in best.life_areas] + list(best.life_areas))
                 if turn is not None:
                     return turn

@@ -1728,3 +1728,14 @@ def test_a_question_left_inside_a_listening_move_is_asked(danny):
              "disclosed": {"after_mam": 1, "talked_over": 2, "planning_people": 3, "bev": 4}}
     turn = persona.respond(danny, state, "reflect", "multiple", text, random.Random("d"), parse)
     assert turn.source != "planning_people"
+
+
+def test_asked_for_their_big_plans_they_say_what_they_want_or_what_it_rests_on(danny):
+    # Play review O, Danny turns 4-5: "I've got plans. Big ones", then "what are your big plans?" got
+    # "The future's exciting" (the word "plans" named his planning meeting, which could not come out).
+    state = {**persona.new_state(danny), "rapport": 0.77, "disclosed": {"after_mam": 1, "mam": 2},
+             "last": "area:area:future_hopes"}
+    turn = persona.respond(danny, state, "ask_strengths", "open", "id love to hear them danny. what are your big plans?",
+                           random.Random("d"), moves=["empathise", "ask_strengths"], area="future_hopes")
+    assert danny.fact(turn.source).kind == "outcome" or any(turn.source in f.unlock.after for f in danny.facts
+                                                            if f.kind == "outcome")
