@@ -596,6 +596,9 @@ _BEST_OF = re.compile(r"\b((?:like|love|enjoy|liked|loved|enjoyed) (?:it |that |
 # relative clause names is where the question starts from, not its answer (play review O, Rhi 9).
 _RELATIVE = re.compile(r"\b((?:anyone|anybody|someone|somebody|people|others)\b[^?.]{0,40}?\b(?:that|who|whom)\s+)"
                        r"(?:your |ur |his |her |the )?[a-z']+", re.IGNORECASE)
+# "how would it feel to ask him just for tonight, so you can get some proper sleep?" asks about
+# asking him: what it is for is not what it asks about (play review O, Lorraine 6).
+_SO_THAT = re.compile(r",\s*so (?:that )?(?:you|u|she|he|we|they) (?:can|could|would|'d|might|get to|have)\b[^?.!]*", re.IGNORECASE)
 # "what sort of things make you happy?" asks nothing about sorting anything out.
 _SORT_OF = re.compile(r"\b(sort|sorts|kind|kinds) of\b", re.IGNORECASE)
 _HOW_ARE_YOU = re.compile(r"\b(how are (you|u|things|ya)|how'?s things|how (is|are|have|has) things|how (you|u|ya) (doing|keeping|getting on)|"
@@ -695,7 +698,7 @@ class _Decision:
         return memo[text]
 
     def _unnamed_words(self, text: str) -> str:
-        text = _RELATIVE.sub(r"\1", _BEST_OF.sub(" ", text))
+        text = _SO_THAT.sub(" ", _RELATIVE.sub(r"\1", _BEST_OF.sub(" ", text)))
         text = _SORT_OF.sub(" of", _NOT_DOING.sub(r"\1", _SET_ASIDE.sub(r"\1", _TAG.sub(" ", text))))
         names = _scenario_names(self.sc)
 

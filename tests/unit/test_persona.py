@@ -1739,3 +1739,15 @@ def test_asked_for_their_big_plans_they_say_what_they_want_or_what_it_rests_on(d
                            random.Random("d"), moves=["empathise", "ask_strengths"], area="future_hopes")
     assert danny.fact(turn.source).kind == "outcome" or any(turn.source in f.unlock.after for f in danny.facts
                                                             if f.kind == "outcome")
+
+
+def test_what_a_question_is_for_is_not_what_it_asks_about(lorraine):
+    # Play review O, Lorraine turn 6: "how would it feel to ask him just for tonight, so you can get some
+    # proper sleep?" named her lack of sleep by "sleep" and got "Like I said - tea and stubbornness".
+    state = {**persona.new_state(lorraine), "rapport": 0.81, "topic": "rhys_tonight", "brief": ["rhys_tonight"],
+             "disclosed": {"monday_night": 1, "worn_down": 2, "safe_tonight": 3, "songs": 4, "rhys": 5, "rhys_tonight": 6}}
+    text = ("so rhys would come tonight, its the every night bit that feels too much to ask. how would it feel to ask "
+            "him just for tonight, so you can get some proper sleep?")
+    turn = persona.respond(lorraine, state, "plan_next_steps", "open", text, random.Random("l"),
+                           moves=["reflect", "plan_next_steps"], area="health_body")
+    assert turn.source == "rhys_tonight"
