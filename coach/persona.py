@@ -937,6 +937,14 @@ class _Decision:
         return (fact.id not in self.told and self.state["rapport"] < fact.unlock.min_rapport
                 and all(dep in self.told for dep in fact.unlock.after))
 
+    def first_open(self, facts: list[Fact]) -> PersonaTurn | None:
+        """The first of these facts that can come out now, else what the first waiting one rests on."""
+        for f in facts:
+            if self.unlockable(f):
+                return self.disclose(f)
+        dep = self.lead_in(list(facts))
+        return self.disclose(dep) if dep is not None else None
+
     def lead_in(self, candidates: list[Fact]) -> Fact | None:
         """A good question whose answer waits on something untold brings that something out first.
 
@@ -1103,12 +1111,9 @@ class _Decision:
             return self.say(self.sc.replies.get("confirm_outcome", {}).get("any")
                             or self.sc.replies["default"]["any"], "reply", "reply:confirm_outcome",
                             topic=told_outcomes[0].id)
-        for f in named:
-            if self.unlockable(f):
-                return self.disclose(f)
-        dep = self.lead_in(named)
-        if dep is not None:
-            return self.disclose(dep)
+        turn = self.first_open(named)
+        if turn is not None:
+            return turn
         guessed = [f for f in named if f.words and overlap(self.r.text, f.words) >= 0.3]
         if guessed and self.too_early(guessed[0]):  # the right outcome, checked back before it was said
             turn = self.guarded(guessed[0])
@@ -1200,11 +1205,7 @@ class _Decision:
             return None
         area = last.rsplit(":", 1)[1]
         facts = [f for f in self.sc.facts if area in f.life_areas or (area == "future_hopes" and f.kind == "outcome")]
-        for f in facts:
-            if self.unlockable(f):
-                return self.disclose(f)
-        dep = self.lead_in(facts)
-        return self.disclose(dep) if dep is not None else None
+        return self.first_open(facts)
 
     def summary(self, told: list[Fact], more: bool = False) -> PersonaTurn:
         """Several told things pulled together: what they want may follow, else a warm yes.
@@ -1491,13 +1492,9 @@ class _Decision:
                     # "what are your big plans?" naming his planning meeting by "plans", which cannot
                     # come out yet: what they want, or what it rests on, before a word about the area
                     # (play review O, Danny 4-5: "I've got plans. Big ones", then never what they were).
-                    wants = [f for f in ranked(facts) if f.kind == "outcome"]
-                    for f in wants:
-                        if self.unlockable(f):
-                            return self.disclose(f)
-                    dep = self.lead_in(wants)
-                    if dep is not None:
-                        return self.disclose(dep)
+                    turn = self.first_open([f for f in ranked(facts) if f.kind == "outcome"])
+                    if turn is not None:
+                        return turn
                 turn = self.area_line([a for a in areas if a in best.life_areas] + list(best.life_areas))
                 if turn is not None:
                     return turn
@@ -1514,20 +1511,13 @@ class _Decision:
                 echoed.sort(key=lambda f: (f.id != self.thread, -self.hits[f.id], facts.index(f)))
                 return self.deepen(echoed[0], named=True)
         # Tier 2: the area the turn is about.
-        if in_area:
-            for f in in_area:
-                if self.unlockable(f):
-                    return self.disclose(f)
-            dep = self.lead_in(in_area)
-            if dep is not None:
-                return self.disclose(dep)
+        turn = self.first_open(in_area)
+        if turn is not None:
+            return turn
         # Tier 3: an open question naming no topic, answered by a fact of the kind it asks for.
-        for f in fits:
-            if self.unlockable(f):
-                return self.disclose(f)
-        dep = self.lead_in(fits)
-        if dep is not None:
-            return self.disclose(dep)
+        turn = self.first_open(fits)
+        if turn is not None:
+            return turn
         if r.form == "leading":
             return self.reaction("leading")
         if self.state["closed_run"] >= self.sc.rapport.closed_run_after:
