@@ -1166,7 +1166,10 @@ class _Decision:
                 floor = self.hits[anchor.id] if anchor is not None else 0
                 q_floor = q_hits[anchor.id] if anchor is not None else 0
                 for f in hit:
-                    if (f.id not in self.told and f.kind != "outcome" and self.hits[f.id] >= floor
+                    # (... unless the question itself names it more: "it was her that heard you in the
+                    # yard - what happened that day?" after praise of the neighbour asks about the
+                    # fall: play review P, Eric 4.)
+                    if (f.id not in self.told and f.kind != "outcome" and (self.hits[f.id] >= floor or q_hits[f.id] > q_floor)
                             and q_hits[f.id] >= q_floor and self.unlockable(f)):
                         return self.disclose(f)
             if anchor is not None:

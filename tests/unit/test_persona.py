@@ -1751,3 +1751,24 @@ def test_what_a_question_is_for_is_not_what_it_asks_about(lorraine):
     turn = persona.respond(lorraine, state, "plan_next_steps", "open", text, random.Random("l"),
                            moves=["reflect", "plan_next_steps"], area="health_body")
     assert turn.source == "rhys_tonight"
+
+
+def test_news_the_question_itself_names_comes_before_more_about_who_was_praised(eric):
+    # Play review P, Eric turn 4: praise of Shabnam and her lads, then "it was her that heard you in the
+    # yard - what happened that day?" got another story about Shabnam's lad.
+    state = {**persona.new_state(eric), "rapport": 0.66, "topic": "shabnam",
+             "disclosed": {"market": 1, "karen": 2, "shabnam": 3}}
+    text = ("shabnam and her lads sound like proper good neighbours, and it goes both ways by the sound of it, you fixing "
+            "what they break. it was her that heard you in the yard - what happened that day, if you dont mind me asking?")
+    turn = persona.respond(eric, state, "clarify", "open", text, random.Random("e"), moves=["reflect", "clarify"], area="people")
+    assert turn.source == "the_fall"
+
+
+def test_over_the_next_while_names_no_neighbour(eric):
+    # Play review P, Eric turn 9: "what would you want for yourself over the next while?" named
+    # Shabnam next door by "next", and got "Shabnam, like I said".
+    state = {**persona.new_state(eric), "rapport": 0.88, "topic": "jean",
+             "disclosed": {"market": 1, "karen": 2, "shabnam": 3, "the_fall": 4, "jean": 5}}
+    turn = persona.respond(eric, state, "ask_desired_outcome", "open", "what would you want for yourself over the next while?",
+                           random.Random("e"), moves=["ask_desired_outcome"], area="future_hopes")
+    assert turn.source != "shabnam"
