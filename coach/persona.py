@@ -599,6 +599,10 @@ _RELATIVE = re.compile(r"\b((?:anyone|anybody|someone|somebody|people|others)\b[
 # "how would it feel to ask him just for tonight, so you can get some proper sleep?" asks about
 # asking him: what it is for is not what it asks about (play review O, Lorraine 6).
 _SO_THAT = re.compile(r",\s*so (?:that )?(?:you|u|she|he|we|they) (?:can|could|would|'d|might|get to|have)\b[^?.!]*", re.IGNORECASE)
+# "who helps with your mum when you need a break?" asks for someone else: who they help with is
+# where the question starts from (play review P, Rhi 5: it got her mum).
+_WHO_HELPS_WITH = re.compile(r"\b(who (?:else )?(?:\w+ ){0,3}?(?:with|for|after|to|about|sits with|cares for|looks after) )"
+                             r"(?:your |ur |his |her )[a-z']+", re.IGNORECASE)
 # "what sort of things make you happy?" asks nothing about sorting anything out.
 _SORT_OF = re.compile(r"\b(sort|sorts|kind|kinds) of\b", re.IGNORECASE)
 _HOW_ARE_YOU = re.compile(r"\b(how are (you|u|things|ya)|how'?s things|how (is|are|have|has) things|how (you|u|ya) (doing|keeping|getting on)|"
@@ -655,6 +659,10 @@ class _Decision:
         # What the turn's questions name (the whole turn when it asks nothing or only asks).
         self.ask_hits = (self.hits if asked == reading.text else
                          {f.id: topic_hits(self._unnamed(asked), counted_topics(f.topics)) for f in scenario.facts})
+        # What the question sets aside ("apart from rhys", "who helps with your mum", "anyone that your
+        # mum gets on with") is where it starts from, not what it asks for: it counts against.
+        self.aside = {f.id for f in scenario.facts
+                      if topic_hits(asked, counted_topics(f.topics)) > self.ask_hits[f.id]} if "?" in asked else set()
         self.word_areas = named_areas(" ".join(words(self._unnamed(asked))))
         self.named = any(self.ask_hits.values()) or bool(self.word_areas)
         # "do you miss it?", "what did she say?": a question naming nothing, about what was just said.
@@ -698,7 +706,7 @@ class _Decision:
         return memo[text]
 
     def _unnamed_words(self, text: str) -> str:
-        text = _SO_THAT.sub(" ", _RELATIVE.sub(r"\1", _BEST_OF.sub(" ", text)))
+        text = _SO_THAT.sub(" ", _WHO_HELPS_WITH.sub(r"\1", _RELATIVE.sub(r"\1", _BEST_OF.sub(" ", text))))
         text = _SORT_OF.sub(" of", _NOT_DOING.sub(r"\1", _SET_ASIDE.sub(r"\1", _TAG.sub(" ", text))))
         names = _scenario_names(self.sc)
 
@@ -1309,6 +1317,8 @@ class _Decision:
                 s += W_KIND
             if thread is not None and (f.id == thread.id or thread.id in f.unlock.after):
                 s += W_THREAD
+            if f.id in self.aside:
+                s -= W_TOPIC
             if asks_who and f.kind == "network" and not (_PET.search(" ".join(f.topics)) and not self.ask_hits[f.id]):
                 s += W_KIND  # ("who else is around you?" asks for people, not the dog, unless it names her)
             out[f.id] = s
@@ -1466,7 +1476,7 @@ class _Decision:
                     turn = self.whats_hard(best)
                     if turn is not None:
                         return turn
-                if best.id == self.thread and r.form in ("open", "multiple"):
+                if (best.id == self.thread or _INVITES.search(r.asked or r.text)) and r.form in ("open", "multiple"):
                     # An open follow-up on what they are talking about: more about it, if there is more.
                     turn = self.whole_story(best) or self.more(best)
                     if turn is not None:

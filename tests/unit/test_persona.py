@@ -1772,3 +1772,23 @@ def test_over_the_next_while_names_no_neighbour(eric):
     turn = persona.respond(eric, state, "ask_desired_outcome", "open", "what would you want for yourself over the next while?",
                            random.Random("e"), moves=["ask_desired_outcome"], area="future_hopes")
     assert turn.source != "shabnam"
+
+
+def test_who_helps_with_someone_asks_for_someone_else(rhi):
+    # Play review P, Rhi turn 5: "who helps with your mum when you need a break?" got her mum.
+    state = {**persona.new_state(rhi), "rapport": 0.66, "disclosed": {"dippers": 1}}
+    text = "so it sounds like you dont get out much at all. who helps with your mum when you need a break, is there any care coming in?"
+    turn = persona.respond(rhi, state, "ask_network", "multiple", text, random.Random("r"),
+                           moves=["reflect", "ask_network", "ask_community"], area="people")
+    assert turn.source not in ("mum", "daughter_again")
+
+
+def test_tell_me_more_about_something_told_gets_more_not_like_i_said(rhi):
+    # Play review P, Rhi turn 10: "tell me more about the weekend with ffion, where would you go?" got
+    # "I told you - twenty-three for two days."
+    state = {**persona.new_state(rhi), "rapport": 0.72, "topic": None,
+             "disclosed": {"dippers": 1, "mum": 2, "ffion": 3, "bristol_weekend": 4}}
+    turn = persona.respond(rhi, state, "ask_good_life", "multiple",
+                           "sorry rhi, youre right, thats not what today is about. tell me more about the weekend with ffion, where would you go?",
+                           random.Random("r"), moves=["empathise", "clarify", "ask_good_life"], area="places_community")
+    assert turn.source == "bristol_weekend" and turn.reply not in rhi.fact("bristol_weekend").recall
