@@ -767,13 +767,10 @@ class _Decision:
             # about it again once every short answer has been given, they tell it properly (play
             # review I: "Rhys. He came straight over on Monday." to the fifth question about Rhys).
             said = self.state.get("said") or []
-            again = dict(self.state.get("brief_again") or {})
             # (Not the same short line twice: with every short line said, the whole of it comes.
             # Play review M, Lorraine 5: "would you be ok to ask him for tonight?" got her short
             # line about Rhys a second time, word for word.)
             if any(_key(line) not in said for line in fact.short):
-                again[fact.id] = again.get(fact.id, 0) + 1
-                self.state["brief_again"] = again
                 return self.say(fact.short, "recall", fact.id, topic=fact.id)
             self.state["brief"] = [x for x in self.state["brief"] if x != fact.id]
             return self.say(fact.says, "more", fact.id, topic=fact.id)
